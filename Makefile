@@ -1,0 +1,39 @@
+# Two commands on a fresh machine:  make demo   and   make test
+# Each creates the virtual environment (.venv) and installs what it needs first.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "qbank needs Python 3.11 or newer"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+## demo: validate and summarize the shipped bank; reports go to reports/
+demo: $(STAMP)
+	$(BIN)/qbank validate
+	$(BIN)/qbank summary
+	$(BIN)/qbank summary --format json --out reports/bank-summary.json
+
+## test: lint (ruff) and the test suite (pytest)
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## bench: timing benchmarks (not part of the tests)
+bench: $(STAMP)
+	$(BIN)/python bench/bench_validate.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

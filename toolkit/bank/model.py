@@ -1,0 +1,112 @@
+"""The immutable item model."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+CONTENT_FIELDS = ("type", "learning_goal", "stem", "options", "select")
+"""Fields whose change is a content change (needs a version bump and invalidates statistics)."""
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: str
+    correct: bool
+    rationale: str
+
+
+@dataclass(frozen=True)
+class Review:
+    reviewer: str
+    date: str
+    decision: str
+    notes: str = ""
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item, as stored in ``bank/items/.../<id>.yaml``."""
+
+    id: str
+    version: int
+    status: str
+    type: str
+    learning_goal: str
+    stem: str
+    options: tuple[Option, ...]
+    authors: tuple[str, ...]
+    path: str = ""
+    select: int | None = None
+    references: tuple[str, ...] = ()
+    exposure: str = "secure"
+    reviews: tuple[Review, ...] = ()
+    enemies: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    lint_ignore: tuple[tuple[str, str], ...] = ()
+    stats: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], path: str = "") -> Item:
+        """Build from schema-valid item data."""
+        return cls(
+            id=data["id"],
+            version=data["version"],
+            status=data["status"],
+            type=data["type"],
+            learning_goal=data["learning_goal"],
+            stem=data["stem"],
+            options=tuple(
+                Option(o["id"], o["text"], o["correct"], o["rationale"]) for o in data["options"]
+            ),
+            authors=tuple(data["authors"]),
+            path=path,
+            select=data.get("select"),
+            references=tuple(data.get("references", ())),
+            exposure=data.get("exposure", "secure"),
+            reviews=tuple(
+                Review(
+                    r["reviewer"], r["date"], r["decision"], r.get("notes", ""), r.get("version")
+                )
+                for r in data.get("reviews", ())
+            ),
+            enemies=tuple(data.get("enemies", ())),
+            tags=tuple(data.get("tags", ())),
+            lint_ignore=tuple(
+                (x["rule"], x["reason"]) for x in data.get("lint", {}).get("ignore", ())
+            ),
+            stats=data.get("stats"),
+        )
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """Ids of the correct options, in display order."""
+        return tuple(o.id for o in self.options if o.correct)
+
+    @property
+    def is_secure(self) -> bool:
+        return self.exposure != "public"
+
+    def content(self) -> dict[str, Any]:
+        """The content fields as plain data (what a version number versions)."""
+        return {
+            "type": self.type,
+            "learning_goal": self.learning_goal,
+            "stem": self.stem,
+            "options": [
+                {"id": o.id, "text": o.text, "correct": o.correct, "rationale": o.rationale}
+                for o in self.options
+            ],
+            "select": self.select,
+        }
+
+    @cached_property
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical JSON of :meth:`content` (first 16 hex digits)."""
+        blob = json.dumps(self.content(), sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()[:16]

@@ -1,0 +1,56 @@
+"""Checks across all items (scope ``bank``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+from ..bank.model import Item
+from ..diagnostics import Diagnostic
+from ..yamlio import YamlDocument
+from . import CheckContext, at, check
+
+Entry = tuple[Item, YamlDocument]
+
+
+@check("V201", "id.unique", "bank")
+def unique_ids(entries: Sequence[Entry], ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Item ids are unique across the bank (ids are never reused, not even for retired items)."""
+    by_id: dict[str, list[Entry]] = defaultdict(list)
+    for item, doc in entries:
+        by_id[item.id].append((item, doc))
+    for item_id, group in by_id.items():
+        if len(group) < 2:
+            continue
+        paths = sorted(doc.path for _, doc in group)
+        for _, doc in group:
+            others = ", ".join(p for p in paths if p != doc.path)
+            yield at(
+                doc,
+                ("id",),
+                "V201",
+                f"id '{item_id}' is also used by {others}; give the newer item the next free"
+                " id (`qbank new` picks one)",
+            )
+
+
+@check("V202", "enemies.exist", "bank")
+def enemies_exist(entries: Sequence[Entry], ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Every id listed in ``enemies`` is an item of the bank, and not the item itself."""
+    ids = {item.id for item, _ in entries}
+    for item, doc in entries:
+        for i, enemy in enumerate(item.enemies):
+            if enemy == item.id:
+                yield at(
+                    doc,
+                    ("enemies", i),
+                    "V202",
+                    f"item lists itself ('{enemy}') as an enemy; remove it",
+                )
+            elif enemy not in ids:
+                yield at(
+                    doc,
+                    ("enemies", i),
+                    "V202",
+                    f"enemy '{enemy}' is not an item of the bank; fix the id or remove it",
+                )

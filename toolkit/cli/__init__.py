@@ -1,0 +1,45 @@
+"""The ``qbank`` command line: thin click commands over the library.
+
+Exit codes: 0 clean, 1 findings or failed checks, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .common import QbankUsageError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="qbank")
+def cli() -> None:
+    """qbank: exam question banks - validate, list, scaffold, summarize."""
+
+
+def _register() -> None:
+    # One module per command group; each exposes `commands`.
+    from . import bank_cmds, validate_cmd
+
+    for module in (validate_cmd, bank_cmds):
+        for command in module.commands:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        rv = cli.main(args=argv, prog_name="qbank", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return 2 if isinstance(exc, click.UsageError | QbankUsageError) else exc.exit_code
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return rv if isinstance(rv, int) else 0

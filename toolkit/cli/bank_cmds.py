@@ -1,0 +1,206 @@
+"""``qbank list``, ``qbank new``, ``qbank summary`` and ``qbank blueprint``."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..bank.store import Bank
+from ..io import atomic_write_text
+from ..scaffold import ScaffoldError, new_item
+from ..summary import STATUSES, TYPES, BankSummary, summarize
+from ..table import render_table
+from ..validate import BankNotFound, display_path, validate_bank
+from .common import QbankUsageError, bank_option, emit, format_option
+
+
+def _load(bank_dir: str) -> Bank:
+    """Load the bank, leaving out invalid items with a note on stderr."""
+    try:
+        report = validate_bank(bank_dir)
+    except BankNotFound as exc:
+        raise QbankUsageError(str(exc)) from None
+    if report.bank is None:
+        raise QbankUsageError(
+            f"{bank_dir}/blueprint.yaml has errors; run `qbank validate` to see them"
+        )
+    if not report.ok:
+        files = len({d.path for d in report.errors})
+        click.echo(
+            f"note: {files} file(s) with problems are left out; run `qbank validate`", err=True
+        )
+    return report.bank
+
+
+def _excerpt(text: str, n: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= n else flat[: n - 1] + "…"
+
+
+@click.command("list")
+@bank_option
+@click.option("--domain", help="Domain id, e.g. 4.")
+@click.option("--topic", help="Topic id, e.g. 4.2.")
+@click.option("--goal", help="Learning goal id, e.g. 4.2.1.")
+@click.option("--status", type=click.Choice(STATUSES), multiple=True, help="Repeatable.")
+@click.option("--type", "item_type", type=click.Choice(TYPES))
+@click.option("--exposure", type=click.Choice(["secure", "public"]))
+@format_option(["table", "json"], default="table")
+def list_items(
+    bank_dir: str,
+    domain: str | None,
+    topic: str | None,
+    goal: str | None,
+    status: tuple[str, ...],
+    item_type: str | None,
+    exposure: str | None,
+    fmt: str,
+) -> None:
+    """List items, filtered by domain, topic, goal, status, type or exposure."""
+    bank = _load(bank_dir)
+    items = bank.filter(
+        domain=domain,
+        topic=topic,
+        goal=goal,
+        status=status or None,
+        type=item_type,
+        exposure=exposure,
+    )
+    if fmt == "json":
+        rows = [
+            {
+                "id": i.id,
+                "version": i.version,
+                "status": i.status,
+                "type": i.type,
+                "learning_goal": i.learning_goal,
+                "exposure": i.exposure,
+                "authors": list(i.authors),
+                "path": i.path,
+                "stem": i.stem,
+            }
+            for i in items
+        ]
+        emit(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return
+    rows2 = [
+        (
+            i.id,
+            i.learning_goal,
+            i.status,
+            "MS" if i.type == "multiple_select" else "MC",
+            i.version,
+            i.exposure,
+            _excerpt(i.stem),
+        )
+        for i in items
+    ]
+    emit(render_table(["id", "goal", "status", "type", "v", "exposure", "stem"], rows2))
+    click.echo(f"{len(items)} item(s)", err=True)
+
+
+@click.command("new")
+@bank_option
+@click.option("--goal", required=True, help="Learning goal id, e.g. 1.1.1.")
+@click.option(
+    "--type", "item_type", type=click.Choice(TYPES), default="multiple_choice", show_default=True
+)
+@click.option("--author", help="Author name (default: git user.name).")
+def new(bank_dir: str, goal: str, item_type: str, author: str | None) -> None:
+    """Scaffold a draft item with the next free id in the goal's folder."""
+    bank = _load(bank_dir)
+    try:
+        path = new_item(bank, goal, item_type, author)
+    except ScaffoldError as exc:
+        raise QbankUsageError(str(exc)) from None
+    click.echo(display_path(path))
+
+
+@click.command("summary")
+@bank_option
+@format_option(["table", "json"], default="table")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write to this file (atomically) instead of standard output.",
+)
+def summary(bank_dir: str, fmt: str, out: str | None) -> None:
+    """Summarize the bank: items per domain, status, type and exposure."""
+    bank = _load(bank_dir)
+    s = summarize(bank)
+    if fmt == "json":
+        text = json.dumps(s.to_dict(), indent=2) + "\n"
+    else:
+        text = _summary_table(bank, s)
+    if out:
+        atomic_write_text(out, text)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        emit(text)
+
+
+def _summary_table(bank: Bank, s: BankSummary) -> str:
+    exam = bank.blueprint.exam
+    head = (
+        f"{exam.vendor} {exam.name} ({exam.code}): {s.items} items, "
+        f"{s.by_status['approved']} approved, {s.by_exposure['public']} public\n"
+    )
+    rows = [
+        (
+            d.id,
+            d.title[:44],
+            f"{d.weight:g}%",
+            d.items,
+            d.approved,
+            f"{d.goals_covered}/{d.goals}",
+            d.by_type["multiple_select"],
+            d.by_status["draft"] + d.by_status["review"],
+            d.by_status["retired"],
+            d.public,
+        )
+        for d in s.domains
+    ]
+    return head + render_table(
+        [
+            "domain",
+            "title",
+            "weight",
+            "items",
+            "approved",
+            "goals covered",
+            "MS",
+            "draft/review",
+            "retired",
+            "public",
+        ],
+        rows,
+        "llrrrrrrrr",
+    )
+
+
+@click.command("blueprint")
+@bank_option
+@format_option(["table", "json"], default="table")
+def blueprint(bank_dir: str, fmt: str) -> None:
+    """Show the blueprint's domains, topics and learning goals."""
+    bank = _load(bank_dir)
+    bp = bank.blueprint
+    if fmt == "json":
+        data = [
+            {
+                "id": g.id,
+                "domain": g.domain_id,
+                "topic": g.topic_id,
+                "level": g.level,
+                "text": g.text,
+            }
+            for g in bp.iter_goals()
+        ]
+        emit(json.dumps(data, indent=2) + "\n")
+        return
+    rows = [(g.id, g.level, _excerpt(g.text, 80)) for g in bp.iter_goals()]
+    emit(render_table(["goal", "level", "text"], rows))
+
+
+commands = [list_items, new, summary, blueprint]

@@ -1,0 +1,211 @@
+"""``qbank validate``: parse, schema-check and semantically check the bank, collecting every problem.
+
+The pipeline for each item file is: read bytes -> decode UTF-8 -> parse with libyaml
+-> JSON Schema -> item checks; then bank-wide checks over all items that got that
+far. Every stage reports :class:`~toolkit.diagnostics.Diagnostic` objects; nothing
+stops at the first problem. Positions are looked up only for files with problems.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import checks
+from .bank.model import Item
+from .bank.store import Bank
+from .blueprint import Blueprint
+from .diagnostics import Diagnostic, Severity, sort_key
+from .schemas import schema_problems
+from .yamlio import YamlDocument, YamlProblem, read_yaml
+
+PARALLEL_THRESHOLD = 2000
+"""Banks with at least this many files are parsed in worker processes."""
+
+
+class BankNotFound(FileNotFoundError):
+    """The bank folder (or its blueprint) does not exist: a usage error."""
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    bank: Bank | None
+    diagnostics: tuple[Diagnostic, ...]
+    files_checked: int
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def display_path(p: Path) -> str:
+    """``p`` relative to the working directory when it is inside it, else absolute."""
+    ap = p.absolute()
+    try:
+        return ap.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return ap.as_posix()
+
+
+def _diag(path: str, code: str, message: str, line: int = 0, column: int = 0) -> Diagnostic:
+    return Diagnostic(path, line, column, code, Severity.ERROR, message)
+
+
+def parse_file(
+    fs_path: str, shown: str, schema: str
+) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """Read and parse one file and check it against ``schema``.
+
+    Returns the document (``None`` when it could not be parsed) and its problems.
+    """
+    try:
+        with open(fs_path, "rb") as fh:
+            raw = fh.read(2_000_001)
+    except OSError as exc:
+        return None, [_diag(shown, "P008", f"cannot read file: {exc.strerror}")]
+    try:
+        doc = read_yaml(shown, raw)
+    except YamlProblem as p:
+        return None, [_diag(shown, p.code, p.message, p.line, p.column)]
+    if not isinstance(doc.data, dict):
+        kind = "a list" if isinstance(doc.data, list) else f"a single value ({doc.data!r:.40})"
+        return None, [
+            _diag(
+                shown,
+                "P004",
+                f"the file holds {kind}; it must be a mapping of fields (`id: ...`, `stem: ...`)",
+                1,
+                1,
+            )
+        ]
+    problems = schema_problems(schema, doc.data)
+    diags = []
+    for p in problems:
+        line, col = doc.position(p.path, key=p.key)
+        diags.append(_diag(shown, p.code, p.message, line, col))
+    return doc, diags
+
+
+def _parse_worker(args: tuple[str, str, str]) -> tuple[str | None, Any, list[Diagnostic]]:
+    doc, diags = parse_file(*args)
+    if doc is None:
+        return None, None, diags
+    return doc.text, doc.data, diags
+
+
+def _parse_many(
+    jobs: list[tuple[str, str, str]], workers: int
+) -> list[tuple[YamlDocument | None, list[Diagnostic]]]:
+    if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        return [parse_file(*j) for j in jobs]
+    out: list[tuple[YamlDocument | None, list[Diagnostic]]] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for (_, shown, _), (text, data, diags) in zip(
+            jobs, pool.map(_parse_worker, jobs, chunksize=256), strict=True
+        ):
+            doc = None if text is None else YamlDocument(shown, text, data)
+            out.append((doc, diags))
+    return out
+
+
+def load_blueprint(path: Path) -> tuple[Blueprint | None, YamlDocument | None, list[Diagnostic]]:
+    """Parse, schema-check and check ``blueprint.yaml``."""
+    shown = display_path(path)
+    doc, diags = parse_file(str(path), shown, "blueprint")
+    if doc is None or diags:
+        return None, doc, diags
+    for c in checks.by_scope("blueprint"):
+        diags.extend(c.func(doc.data, doc))
+    if diags:
+        return None, doc, diags
+    return Blueprint.from_dict(doc.data), doc, diags
+
+
+def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files.extend(sorted(p.rglob("*.yaml")))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise BankNotFound(f"{p}: no such file or folder")
+    return files
+
+
+def validate_bank(
+    root: str | os.PathLike[str] = "bank",
+    paths: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    workers: int | None = None,
+) -> ValidationReport:
+    """Validate the bank in ``root``; with ``paths``, report only on those files or folders.
+
+    Bank-wide checks (unique ids, enemies) always see the whole bank.
+    Raises :class:`BankNotFound` when ``root`` or a given path does not exist.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise BankNotFound(f"{root}: bank folder not found (use --bank DIR to point elsewhere)")
+    bp_path = root / "blueprint.yaml"
+    if not bp_path.is_file():
+        raise BankNotFound(f"{bp_path}: the bank has no blueprint.yaml")
+    blueprint, _, diags = load_blueprint(bp_path)
+
+    items_root = root / "items"
+    files = sorted(items_root.rglob("*.yaml")) if items_root.is_dir() else []
+    selected: set[Path] | None = None
+    if paths is not None:
+        chosen = _expand(paths)
+        selected = {p.resolve() for p in chosen}
+        known = {p.resolve() for p in files}
+        files += [p for p in chosen if p.resolve() not in known and p.suffix in (".yaml", ".yml")]
+    for stray in sorted(items_root.rglob("*.yml")) if items_root.is_dir() else []:
+        diags.append(
+            _diag(
+                display_path(stray),
+                "P009",
+                "item files must end in .yaml; rename it (git mv) to <id>.yaml",
+            )
+        )
+
+    n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    jobs = [(str(f), display_path(f), "item") for f in files]
+    parsed = _parse_many(jobs, n_workers)
+
+    ctx = checks.CheckContext(blueprint, str(items_root.absolute())) if blueprint else None
+    entries: list[tuple[Item, YamlDocument]] = []
+    item_checks = checks.by_scope("item")
+    for doc, file_diags in parsed:
+        diags.extend(file_diags)
+        if doc is None or file_diags:
+            continue
+        item = Item.from_dict(doc.data, doc.path)
+        entries.append((item, doc))
+        if ctx is not None:
+            for c in item_checks:
+                diags.extend(c.func(item, doc, ctx))
+    if ctx is not None:
+        for c in checks.by_scope("bank"):
+            diags.extend(c.func(entries, ctx))
+
+    if selected is not None:
+        shown_selected = {display_path(p) for p in selected}
+        bp_shown = display_path(bp_path)
+        diags = [d for d in diags if d.path in shown_selected or d.path == bp_shown]
+
+    bank = None
+    if blueprint is not None:
+        items = tuple(sorted((i for i, _ in entries), key=lambda i: i.id))
+        bank = Bank(root=root, blueprint=blueprint, items=items)
+    return ValidationReport(
+        bank=bank, diagnostics=tuple(sorted(diags, key=sort_key)), files_checked=len(files)
+    )

@@ -1,0 +1,268 @@
+"""Reading and writing the bank's YAML safely, fast, and with positions on demand.
+
+Design (see docs/design.md): clean files are parsed once by libyaml (PyYAML's C
+``CSafeLoader``); line and column numbers are only needed when something is wrong,
+so :class:`YamlDocument` composes the position-carrying node tree lazily, the first
+time a diagnostic asks for a position. Hostile input is rejected before or while
+parsing: size limit, NUL bytes, invalid UTF-8, anchors/aliases (alias bombs),
+duplicate keys, and YAML 1.1 timestamps are kept as plain strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # pragma: no cover - depends on how PyYAML was built
+    _BaseLoader: type = yaml.CSafeLoader
+    _Dumper: type = yaml.CSafeDumper
+except AttributeError:  # pragma: no cover
+    _BaseLoader = yaml.SafeLoader
+    _Dumper = yaml.SafeDumper
+
+MAX_BYTES = 1_000_000
+"""Largest YAML file accepted (bytes). An item is a few kilobytes."""
+
+PathPart = str | int
+JsonPath = tuple[PathPart, ...]
+
+
+class YamlProblem(Exception):
+    """A file that cannot be turned into data. Carries a code, a message and a position."""
+
+    def __init__(self, code: str, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: object, mark: yaml.Mark, first: yaml.Mark) -> None:
+        super().__init__(str(key))
+        self.key = key
+        self.mark = mark
+        self.first = first
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """libyaml-backed safe loader that refuses duplicate keys and keeps dates as text."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    "found an unhashable key (a list or mapping used as a key)",
+                    key_node.start_mark,
+                ) from None
+            if key in seen:
+                raise _DuplicateKey(key, key_node.start_mark, seen[key])
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
+
+def _construct_str(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return str(node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
+# `!!binary` and other exotic tags stay errors (SafeLoader refuses unknown tags).
+
+
+_BAD_UTF8 = re.compile(rb"[\x80-\xff]")
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (with optional BOM) or raise :class:`YamlProblem` with the position."""
+    if len(data) > MAX_BYTES:
+        raise YamlProblem(
+            "P006",
+            f"file is {len(data):,} bytes, larger than the {MAX_BYTES:,}-byte limit for a bank file;"
+            " an item is a few kilobytes, so check that this is the file you meant",
+        )
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise YamlProblem(
+            "P005",
+            "file contains NUL bytes: it looks binary, not YAML text; save it as UTF-8 text",
+            line,
+            1,
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlProblem(
+            "P005",
+            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); re-save it with UTF-8 encoding",
+            line,
+            col,
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def _has_anchor_or_alias(text: str) -> tuple[int, int] | None:
+    """Position of the first anchor or alias, if any (checked with the C parser's events)."""
+    if "&" not in text and "*" not in text:
+        return None
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent) or anchor:
+            return event.start_mark.line + 1, event.start_mark.column + 1
+    return None
+
+
+def _mark_pos(mark: yaml.Mark | None) -> tuple[int, int]:
+    if mark is None:
+        return 0, 0
+    return mark.line + 1, mark.column + 1
+
+
+def load_text(text: str) -> Any:
+    """Parse one YAML document from ``text``; raise :class:`YamlProblem` on any problem."""
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise YamlProblem("P003", "file is empty; an item file must contain a YAML mapping", 1, 1)
+    try:
+        pos = _has_anchor_or_alias(text)
+    except yaml.YAMLError:
+        pos = None  # the syntax error is reported below, with its position
+    if pos is not None:
+        raise YamlProblem(
+            "P007",
+            "YAML anchors and aliases (&name, *name) are not allowed in bank files;"
+            " write the value out in full",
+            *pos,
+        )
+    try:
+        docs = list(yaml.load_all(text, Loader=_Loader))
+    except _DuplicateKey as exc:
+        line, col = _mark_pos(exc.mark)
+        first_line, _ = _mark_pos(exc.first)
+        raise YamlProblem(
+            "P002",
+            f"duplicate key {exc.key!r} (first defined on line {first_line}); remove one of them",
+            line,
+            col,
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        line, col = _mark_pos(exc.problem_mark or exc.context_mark)
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what = f"{exc.context}: {what}"
+        raise YamlProblem(
+            "P001",
+            f"YAML syntax error: {what}; fix the indentation, quoting or punctuation here",
+            line,
+            col,
+        ) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        raise YamlProblem("P001", f"YAML syntax error: {exc}", 1, 1) from None
+    except RecursionError:
+        raise YamlProblem("P001", "YAML nesting is too deep", 1, 1) from None
+    if len(docs) != 1:
+        raise YamlProblem(
+            "P001",
+            f"file holds {len(docs)} YAML documents (separated by '---'); put one item per file",
+            1,
+            1,
+        )
+    return docs[0]
+
+
+@dataclass
+class YamlDocument:
+    """A parsed YAML file: its text, its data, and positions of values on demand."""
+
+    path: str
+    text: str
+    data: Any
+    _root: yaml.Node | None = field(default=None, repr=False)
+
+    def _node(self) -> yaml.Node | None:
+        if self._root is None:
+            self._root = yaml.compose(self.text, Loader=_BaseLoader)
+        return self._root
+
+    def position(self, path: Sequence[PathPart], key: bool = False) -> tuple[int, int]:
+        """(line, column), 1-based, of the value at ``path`` (or of its key if ``key``).
+
+        Falls back to the nearest existing ancestor when the path does not exist
+        (for example, a missing field is reported at the mapping that lacks it).
+        """
+        node = self._node()
+        if node is None:
+            return 1, 1
+        best = node.start_mark
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and k.value == str(part):
+                        best = k.start_mark if key and part == path[-1] else v.start_mark
+                        node = v
+                        break
+                else:
+                    break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if 0 <= part < len(node.value):
+                    node = node.value[part]
+                    best = node.start_mark
+                else:
+                    break
+            else:
+                break
+        return best.line + 1, best.column + 1
+
+
+def read_yaml(path: str, data: bytes) -> YamlDocument:
+    """Decode and parse ``data`` read from ``path``; raise :class:`YamlProblem`."""
+    text = decode(data)
+    return YamlDocument(path=path, text=text, data=load_text(text))
+
+
+# ---------------------------------------------------------------- writing
+
+
+class _BlockDumper(_Dumper):  # type: ignore[misc, valid-type]
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        # Block literal keeps Markdown readable and diffs line by line.
+        cleaned = "\n".join(line.rstrip() for line in value.splitlines())
+        if value.endswith("\n"):
+            cleaned += "\n"
+        return dumper.represent_scalar("tag:yaml.org,2002:str", cleaned, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_BlockDumper.add_representer(str, _str_representer)
+
+
+def dump(data: Any) -> str:
+    """Deterministic YAML: insertion order kept, block literals for multi-line text."""
+    return yaml.dump(
+        data,
+        Dumper=_BlockDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+        indent=2,
+    )
