@@ -243,13 +243,10 @@ class _BlockDumper(_Dumper):  # type: ignore[misc, valid-type]
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if "\n" in value:
-        # Block literal keeps Markdown readable and diffs line by line.
-        cleaned = "\n".join(line.rstrip() for line in value.splitlines())
-        if value.endswith("\n"):
-            cleaned += "\n"
-        return dumper.represent_scalar("tag:yaml.org,2002:str", cleaned, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+    # Block literals keep Markdown readable and diff line by line; PyYAML falls back to
+    # a quoted style by itself when a literal cannot represent the text exactly.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
 _BlockDumper.add_representer(str, _str_representer)
