@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -41,6 +42,39 @@ def validator(name: str) -> Draft202012Validator:
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
+
+@cache
+def fast_check(name: str) -> Any:
+    """A fastjsonschema-compiled checker for the clean-file fast path.
+
+    fastjsonschema implements drafts 4-7; our schemas use only keywords whose meaning
+    is the same in draft 7 and 2020-12 (tests/test_schemas.py checks the two agree),
+    so the compiled code answers "valid?" about ten times faster than jsonschema.
+    Detailed messages always come from jsonschema.
+    """
+    schema = dict(load_schema(name))
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    return fastjsonschema.compile(schema)
+
+
+def is_valid(name: str, data: Any) -> bool:
+    try:
+        fast_check(name)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+SCHEMA_CODES = {
+    "S000": "other schema violation",
+    "S001": "missing required field",
+    "S002": "unknown field (typo?)",
+    "S003": "wrong type",
+    "S004": "value not among the allowed values",
+    "S005": "value does not match the required pattern or format",
+    "S006": "too few / too many items, too short, out of range, or duplicates",
+}
+"""Codes of JSON Schema violations (documented in docs/validate.md)."""
 
 _TYPE_NAMES = {
     "object": "a mapping",
@@ -92,7 +126,22 @@ class SchemaProblem:
         self.key = key
 
 
-def _explain(err: ValidationError) -> Iterator[SchemaProblem]:
+def _condition(err: ValidationError, root: dict[str, Any]) -> str:
+    """' when type is multiple_select' for errors raised by an if/then branch."""
+    sp = list(err.absolute_schema_path)
+    if "then" not in sp:
+        return ""
+    node: Any = root
+    for part in sp[: sp.index("then")]:
+        node = node[part]
+    props = node.get("if", {}).get("properties", {})
+    conds = [
+        f"{k} is {v['const']}" for k, v in props.items() if isinstance(v, dict) and "const" in v
+    ]
+    return f" (required when {' and '.join(conds)})" if conds else ""
+
+
+def _explain(err: ValidationError, root: dict[str, Any]) -> Iterator[SchemaProblem]:
     path = tuple(err.absolute_path)
     v = err.validator
     inst = err.instance
@@ -109,7 +158,9 @@ def _explain(err: ValidationError) -> Iterator[SchemaProblem]:
         missing = [m for m in err.validator_value if isinstance(inst, dict) and m not in inst]
         for m in missing:
             where = f" in {_field(path)}" if path else ""
-            yield SchemaProblem("S001", path, f"missing required field '{m}'{where}; add it")
+            yield SchemaProblem(
+                "S001", path, f"missing required field '{m}'{where}{_condition(err, root)}; add it"
+            )
     elif v == "type":
         want = err.validator_value
         wants = want if isinstance(want, list) else [want]
@@ -155,6 +206,8 @@ def _explain(err: ValidationError) -> Iterator[SchemaProblem]:
 
 def schema_problems(name: str, data: Any) -> list[SchemaProblem]:
     """All violations of schema ``name`` by ``data`` (empty when valid), in a stable order."""
+    if is_valid(name, data):
+        return []
     val = validator(name)
     errors = sorted(
         val.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)
@@ -162,7 +215,7 @@ def schema_problems(name: str, data: Any) -> list[SchemaProblem]:
     out: list[SchemaProblem] = []
     seen: set[tuple[str, tuple[Any, ...], str]] = set()
     for err in errors:
-        for p in _explain(err):
+        for p in _explain(err, val.schema):
             k = (p.code, p.path, p.message)
             if k not in seen:
                 seen.add(k)

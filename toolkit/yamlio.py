@@ -27,6 +27,19 @@ except AttributeError:  # pragma: no cover
 MAX_BYTES = 1_000_000
 """Largest YAML file accepted (bytes). An item is a few kilobytes."""
 
+PARSE_CODES = {
+    "P001": "YAML syntax error, or more than one document in a file",
+    "P002": "duplicate key in a mapping",
+    "P003": "empty file",
+    "P004": "the file is not a mapping (a list or a single value)",
+    "P005": "binary content or invalid UTF-8",
+    "P006": "file larger than the size limit",
+    "P007": "YAML anchors or aliases (refused: alias bombs)",
+    "P008": "file cannot be read",
+    "P009": "item file with a .yml extension",
+}
+"""Codes of problems found while reading files (documented in docs/validate.md)."""
+
 PathPart = str | int
 JsonPath = tuple[PathPart, ...]
 

@@ -1,0 +1,10 @@
+"""Generated reference pages are up to date with the registries."""
+
+from toolkit.docgen import DOCS, PAGES
+
+
+def test_generated_pages_are_current() -> None:
+    for name, fn in PAGES.items():
+        assert (DOCS / name).read_text(encoding="utf-8") == fn(), (
+            f"run `python -m toolkit.docgen` ({name})"
+        )
