@@ -24,9 +24,17 @@ def item_data(item_id: str = "PMLE-0001", goal: str = "1.1.1", **overrides: Any)
         "type": "multiple_choice",
         "learning_goal": goal,
         "exposure": "secure",
-        "stem": "A retailer keeps sales in BigQuery.\n\nWhich statement trains a model?\n",
+        "stem": (
+            "A retailer keeps three years of sales in BigQuery and its analysts know SQL.\n\n"
+            "Which statement should they run to train a forecasting model?\n"
+        ),
         "options": [
-            {"id": L, "text": f"Option text {L}", "correct": L == "B", "rationale": f"Because {L}."}
+            {
+                "id": L,
+                "text": f"Option text {L}",
+                "correct": L == "B",
+                "rationale": f"Option {L} is explained by the documented behaviour.",
+            }
             for L in "ABCD"
         ],
         "references": ["https://cloud.google.com/bigquery/docs/bqml-introduction"],
@@ -47,9 +55,17 @@ def ms_item_data(
     data = item_data(item_id, goal)
     data["type"] = "multiple_select"
     data["select"] = 2
-    data["stem"] = "A team must do two things. Which two steps? (Choose two.)\n"
+    data["stem"] = (
+        "A team serves a model on Vertex AI and must cut latency without losing accuracy.\n\n"
+        "Which two steps should the team take? (Choose two.)\n"
+    )
     data["options"] = [
-        {"id": L, "text": f"Step {L}", "correct": L in "AC", "rationale": f"Because {L}."}
+        {
+            "id": L,
+            "text": f"Step {L}",
+            "correct": L in "AC",
+            "rationale": f"Step {L} is explained by the docs.",
+        }
         for L in "ABCDE"
     ]
     data.update(copy.deepcopy(overrides))

@@ -158,7 +158,7 @@ def validate_bank(
     bp_path = root / "blueprint.yaml"
     if not bp_path.is_file():
         raise BankNotFound(f"{bp_path}: the bank has no blueprint.yaml")
-    blueprint, _, diags = load_blueprint(bp_path)
+    blueprint, bp_doc, diags = load_blueprint(bp_path)
 
     items_root = root / "items"
     files = sorted(items_root.rglob("*.yaml")) if items_root.is_dir() else []
@@ -205,7 +205,8 @@ def validate_bank(
     bank = None
     if blueprint is not None:
         items = tuple(sorted((i for i, _ in entries), key=lambda i: i.id))
-        bank = Bank(root=root, blueprint=blueprint, items=items)
+        sources = {i.id: d for i, d in entries}
+        bank = Bank(root, blueprint, items, sources=sources, blueprint_source=bp_doc)
     return ValidationReport(
         bank=bank, diagnostics=tuple(sorted(diags, key=sort_key)), files_checked=len(files)
     )

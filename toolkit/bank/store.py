@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from ..blueprint import Blueprint, Goal
 from .model import Item
@@ -19,6 +20,9 @@ class Bank:
     root: Path
     blueprint: Blueprint
     items: tuple[Item, ...]
+    sources: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Parsed source document (``YamlDocument``) of each item, by id: gives positions."""
+    blueprint_source: Any = field(default=None, compare=False, repr=False)
 
     @cached_property
     def by_id(self) -> dict[str, Item]:

@@ -19,9 +19,9 @@ def cli() -> None:
 
 def _register() -> None:
     # One module per command group; each exposes `commands`.
-    from . import bank_cmds, validate_cmd
+    from . import bank_cmds, lint_cmd, validate_cmd
 
-    for module in (validate_cmd, bank_cmds):
+    for module in (validate_cmd, lint_cmd, bank_cmds):
         for command in module.commands:
             cli.add_command(command)
 

@@ -1,0 +1,124 @@
+"""Lint configuration: ``[tool.qbank.lint]`` in pyproject.toml or ``[lint]`` in qbank.toml.
+
+The JSON Schema of the configuration is derived from the registered rules (their
+codes, option names and the types of their defaults), so a typo in a rule code or
+an option name is caught with a clear message.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from .registry import Rule, rules_by_code
+
+SEVERITIES = ("error", "warning", "info", "off")
+
+
+class ConfigError(ValueError):
+    """The configuration file is invalid (a usage error: exit 2)."""
+
+
+def _json_type(value: Any) -> dict[str, Any]:
+    if isinstance(value, bool):
+        return {"type": "boolean"}
+    if isinstance(value, int):
+        return {"type": "integer"}
+    if isinstance(value, float):
+        return {"type": "number"}
+    if isinstance(value, str):
+        return {"type": "string"}
+    if isinstance(value, list | tuple):
+        inner = _json_type(value[0]) if value else {}
+        return {"type": "array", "items": inner}
+    return {}
+
+
+def config_schema() -> dict[str, Any]:
+    """JSON Schema of the ``lint`` table, derived from the rule registry."""
+    rules = {}
+    for code, r in rules_by_code().items():
+        props: dict[str, Any] = {"severity": {"enum": list(SEVERITIES)}}
+        props.update({k: _json_type(v) for k, v in r.options.items()})
+        rules[code] = {
+            "type": "object",
+            "description": f"{r.name}: {r.summary}",
+            "additionalProperties": False,
+            "properties": props,
+        }
+    code_list = {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}[0-9]{0,3}$"}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:qbank:schema:lint-config",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "select": code_list,
+            "ignore": code_list,
+            "rules": {"type": "object", "additionalProperties": False, "properties": rules},
+        },
+    }
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    source: str = ""
+
+    def enabled(self, r: Rule) -> bool:
+        if self.select and not any(r.code.startswith(p) for p in self.select):
+            return False
+        if any(r.code.startswith(p) for p in self.ignore):
+            return False
+        return self.severity(r) != "off"
+
+    def severity(self, r: Rule) -> str:
+        return str(self.rules.get(r.code, {}).get("severity", r.severity))
+
+    def options(self, r: Rule) -> dict[str, Any]:
+        opts = dict(r.options)
+        opts.update({k: v for k, v in self.rules.get(r.code, {}).items() if k != "severity"})
+        return opts
+
+
+def parse_config(table: dict[str, Any], source: str = "") -> LintConfig:
+    errors = sorted(Draft202012Validator(config_schema()).iter_errors(table), key=lambda e: e.path)
+    if errors:
+        e = errors[0]
+        where = ".".join(str(p) for p in e.absolute_path) or "lint"
+        raise ConfigError(f"{source}: [{where}] {e.message}")
+    return LintConfig(
+        select=tuple(table.get("select", ())),
+        ignore=tuple(table.get("ignore", ())),
+        rules={k: dict(v) for k, v in table.get("rules", {}).items()},
+        source=source,
+    )
+
+
+def load_config(path: str | Path | None = None, cwd: str | Path = ".") -> LintConfig:
+    """Load the lint configuration from ``path``, or find qbank.toml / pyproject.toml in ``cwd``."""
+    candidates = [Path(path)] if path else [Path(cwd) / "qbank.toml", Path(cwd) / "pyproject.toml"]
+    for p in candidates:
+        if not p.is_file():
+            if path:
+                raise ConfigError(f"{p}: configuration file not found")
+            continue
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+            loc = f":{m.group(1)}:{m.group(2)}" if m else ""
+            raise ConfigError(f"{p}{loc}: invalid TOML: {exc}") from None
+        table = data.get("tool", {}).get("qbank", {}) if p.name == "pyproject.toml" else data
+        if "lint" in table:
+            return parse_config(table["lint"], str(p))
+        if path:
+            return LintConfig(source=str(p))
+    return LintConfig()

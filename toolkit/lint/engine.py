@@ -1,0 +1,111 @@
+"""Run the registered lint rules over a loaded bank and collect diagnostics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..bank.model import Item
+from ..bank.store import Bank
+from ..diagnostics import Diagnostic, Severity, sort_key
+from .config import LintConfig
+from .gitview import GitView, load_git_view
+from .registry import Finding, Rule, rules_by_code
+
+
+@dataclass(frozen=True)
+class LintContext:
+    """What rules may look at: the bank, the options of the rule, and git history."""
+
+    bank: Bank
+    git: GitView | None = None
+
+
+@dataclass(frozen=True)
+class LintReport:
+    diagnostics: tuple[Diagnostic, ...]
+    items_linted: int
+    rules_run: tuple[str, ...]
+    suppressed: int
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def _display(p: Path) -> str:
+    from ..validate import display_path
+
+    return display_path(p)
+
+
+def _to_diag(bank: Bank, rule: Rule, sev: Severity, f: Finding, item: Item | None) -> Diagnostic:
+    if f.target == "blueprint" and bank.blueprint_source is not None:
+        doc = bank.blueprint_source
+        line, col = doc.position(f.path, key=f.key)
+        return Diagnostic(doc.path, line, col, rule.code, sev, f.message)
+    item_id = f.item or (item.id if item else None)
+    doc = bank.sources.get(item_id) if item_id and f.target == "item" else None
+    if doc is None:
+        where = _display(bank.items_dir)
+        return Diagnostic(where, 0, 0, rule.code, sev, f.message)
+    line, col = doc.position(f.path, key=f.key)
+    return Diagnostic(doc.path, line, col, rule.code, sev, f.message)
+
+
+def lint_bank(
+    bank: Bank,
+    config: LintConfig | None = None,
+    *,
+    changed_since: str | None = None,
+    only_items: Iterable[str] | None = None,
+    rules: Iterable[Rule] | None = None,
+) -> LintReport:
+    """Lint ``bank``.
+
+    With ``changed_since`` (a git revision), item rules run only on items changed
+    since then, and the git-aware version rules run too. ``only_items`` (ids) limits
+    item rules further. Bank-wide rules always see the whole bank.
+    """
+    config = config or LintConfig()
+    git = load_git_view(bank.root, changed_since) if changed_since else None
+    ctx = LintContext(bank, git)
+    active = [
+        r
+        for r in (rules if rules is not None else rules_by_code().values())
+        if config.enabled(r) and (git is not None or not r.needs_git)
+    ]
+    only = set(only_items) if only_items is not None else None
+    items = [
+        i
+        for i in bank.items
+        if (git is None or i.id in git.changed_ids) and (only is None or i.id in only)
+    ]
+    ignores = {i.id: {code for code, _ in i.lint_ignore} for i in bank.items}
+    diags: list[Diagnostic] = []
+    suppressed = 0
+
+    def add(rule: Rule, findings: Iterable[Finding], item: Item | None) -> None:
+        nonlocal suppressed
+        sev = Severity(config.severity(rule))
+        for f in findings:
+            owner = f.item or (item.id if item and f.target == "item" else None)
+            if owner and rule.code in ignores.get(owner, ()):
+                suppressed += 1
+                continue
+            diags.append(_to_diag(bank, rule, sev, f, item))
+
+    for r in active:
+        opts = config.options(r)
+        if r.scope == "item":
+            for it in items:
+                add(r, r.func(it, ctx, opts), it)
+        else:
+            add(r, r.func(ctx, opts), None)
+    return LintReport(
+        diagnostics=tuple(sorted(set(diags), key=sort_key)),
+        items_linted=len(items),
+        rules_run=tuple(r.code for r in active),
+        suppressed=suppressed,
+    )

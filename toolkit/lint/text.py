@@ -1,0 +1,42 @@
+"""Small text helpers shared by lint rules."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_'.-]*")
+_CHOOSE = re.compile(r"\((?:choose|select)\s+(\w+)\.?\)", re.IGNORECASE)
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def norm_tokens(text: str) -> list[str]:
+    return [w.casefold().strip(".'-") for w in words(text)]
+
+
+def question_part(stem: str) -> str:
+    """The last paragraph of the stem (where the question is asked)."""
+    paras = [p.strip() for p in re.split(r"\n\s*\n", stem.strip()) if p.strip()]
+    return paras[-1] if paras else ""
+
+
+def strip_choose(text: str) -> str:
+    return _CHOOSE.sub("", text).strip()
+
+
+def stated_choose_count(stem: str) -> int | None:
+    """The N of '(Choose N.)' in the stem, 0 if stated but unreadable, None if absent."""
+    m = _CHOOSE.search(stem)
+    if not m:
+        return None
+    w = m.group(1).casefold()
+    return int(w) if w.isdigit() else NUMBER_WORDS.get(w, 0)
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
