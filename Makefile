@@ -15,11 +15,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-## demo: validate and summarize the shipped bank; reports go to reports/
+## demo: validate, lint and summarize the shipped bank; reports go to reports/
 demo: $(STAMP)
 	$(BIN)/qbank validate
-	$(BIN)/qbank summary
+	$(BIN)/qbank lint
+	$(BIN)/qbank coverage --out reports/coverage.txt
+	$(BIN)/qbank coverage --format json --out reports/coverage.json
+	$(BIN)/qbank lint --format markdown --out reports/lint.md
+	$(BIN)/qbank summary --out reports/bank-summary.txt
 	$(BIN)/qbank summary --format json --out reports/bank-summary.json
+	@cat reports/bank-summary.txt
 
 ## test: lint (ruff) and the test suite (pytest)
 test: $(STAMP)

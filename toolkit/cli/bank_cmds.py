@@ -7,12 +7,11 @@ import json
 import click
 
 from ..bank.store import Bank
-from ..io import atomic_write_text
 from ..scaffold import ScaffoldError, new_item
 from ..summary import STATUSES, TYPES, BankSummary, summarize
 from ..table import render_table
 from ..validate import BankNotFound, display_path, validate_bank
-from .common import QbankUsageError, bank_option, emit, format_option
+from .common import QbankUsageError, bank_option, emit, format_option, out_option
 
 
 def _load(bank_dir: str) -> Bank:
@@ -120,11 +119,7 @@ def new(bank_dir: str, goal: str, item_type: str, author: str | None) -> None:
 @click.command("summary")
 @bank_option
 @format_option(["table", "json"], default="table")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=str),
-    help="Write to this file (atomically) instead of standard output.",
-)
+@out_option
 def summary(bank_dir: str, fmt: str, out: str | None) -> None:
     """Summarize the bank: items per domain, status, type and exposure."""
     bank = _load(bank_dir)
@@ -133,11 +128,7 @@ def summary(bank_dir: str, fmt: str, out: str | None) -> None:
         text = json.dumps(s.to_dict(), indent=2) + "\n"
     else:
         text = _summary_table(bank, s)
-    if out:
-        atomic_write_text(out, text)
-        click.echo(f"wrote {out}", err=True)
-    else:
-        emit(text)
+    emit(text, out)
 
 
 def _summary_table(bank: Bank, s: BankSummary) -> str:

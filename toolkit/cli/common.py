@@ -34,5 +34,19 @@ def format_option(choices: list[str] | None = None, default: str = "text"):  # t
     )
 
 
-def emit(text: str) -> None:
-    click.echo(text, nl=False)
+def emit(text: str, out: str | None = None) -> None:
+    """Print ``text``, or write it atomically to ``out`` when given."""
+    if out:
+        from ..io import atomic_write_text
+
+        atomic_write_text(out, text)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+out_option = click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the output to this file (atomically) instead of standard output.",
+)

@@ -12,7 +12,7 @@ from ..diagnostics import render
 from ..lint import ConfigError, GitError, LintConfig, lint_bank, load_config, rules_by_code
 from ..table import render_table
 from ..validate import BankNotFound, validate_bank
-from .common import QbankUsageError, bank_option, emit, format_option
+from .common import QbankUsageError, bank_option, emit, format_option, out_option
 
 config_option = click.option(
     "--config",
@@ -43,6 +43,7 @@ def _config(path: str | None) -> LintConfig:
 @click.option("--select", multiple=True, metavar="CODE", help="Only these rules (code or prefix).")
 @click.option("--ignore", multiple=True, metavar="CODE", help="Skip these rules (code or prefix).")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+@out_option
 def lint(
     paths: tuple[str, ...],
     bank_dir: str,
@@ -52,6 +53,7 @@ def lint(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     list_rules: bool,
+    out: str | None,
 ) -> None:
     """Check item-writing quality, blueprint coverage and (with --changed-since) versions.
 
@@ -88,7 +90,7 @@ def lint(
         result = lint_bank(report.bank, config, changed_since=ref, only_items=only)
     except GitError as exc:
         raise QbankUsageError(f"--changed-since {ref}: {exc}") from None
-    emit(render(result.diagnostics, fmt))
+    emit(render(result.diagnostics, fmt), out)
     invalid = len({d.path for d in report.errors})
     if fmt == "text":
         n_err = sum(d.severity.value == "error" for d in result.diagnostics)
@@ -111,7 +113,10 @@ def lint(
 @format_option(["table", "json"], default="table")
 @config_option
 @click.option("--goals-only", is_flag=True, help="Show goal rows only.")
-def coverage(bank_dir: str, fmt: str, config_path: str | None, goals_only: bool) -> None:
+@out_option
+def coverage(
+    bank_dir: str, fmt: str, config_path: str | None, goals_only: bool, out: str | None
+) -> None:
     """Approved items per domain, topic and goal against their targets.
 
     Targets come from the lint rules BP001 (min_approved per goal) and BP002 (forms,
@@ -130,7 +135,7 @@ def coverage(bank_dir: str, fmt: str, config_path: str | None, goals_only: bool)
         report.bank, goal_opts["min_approved"], form_opts["forms"], form_opts["form_length"]
     )
     if fmt == "json":
-        emit(json.dumps(cov.to_dict(), indent=2) + "\n")
+        emit(json.dumps(cov.to_dict(), indent=2) + "\n", out)
         return
     rows = []
     for r in cov.rows:
