@@ -39,6 +39,7 @@ format: $(STAMP)
 ## bench: timing benchmarks (not part of the tests)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_validate.py
+	$(BIN)/python bench/bench_lint.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

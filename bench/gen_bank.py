@@ -14,39 +14,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from toolkit.yamlio import dump
 
 REPO = Path(__file__).resolve().parent.parent
-WORDS = [
-    "model",
-    "pipeline",
-    "feature",
-    "training",
-    "serving",
-    "endpoint",
-    "dataset",
-    "latency",
-    "budget",
-    "drift",
-    "monitoring",
-    "bigquery",
-    "vertex",
-    "dataflow",
-    "registry",
-    "accuracy",
-    "precision",
-    "recall",
-    "batch",
-    "online",
-    "schema",
-    "team",
-    "cost",
-]
+
+
+def _vocabulary() -> list[str]:
+    """Words of the blueprint's goal texts: a realistic technical vocabulary."""
+    text = (REPO / "bank" / "blueprint.yaml").read_text(encoding="utf-8")
+    return sorted({w.strip(".,()").lower() for w in text.split() if w.isascii() and len(w) > 2})
+
+
+WORDS = _vocabulary()
 
 
 def sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
-def generate(dest: Path, n: int, seed: int = 1) -> Path:
-    """Write a bank with ``n`` valid items under ``dest`` and return its root."""
+def generate(dest: Path, n: int, seed: int = 1, duplicates: int = 0) -> Path:
+    """Write a bank with ``n`` valid items under ``dest`` and return its root.
+
+    The last ``duplicates`` items copy the stem of an earlier item with one word
+    changed (planted near-duplicates for the lint benchmark).
+    """
     rng = random.Random(seed)
     root = dest / "bank"
     if root.exists():
@@ -57,11 +45,15 @@ def generate(dest: Path, n: int, seed: int = 1) -> Path:
     goals = [
         (d["id"], t["id"], g["id"]) for d in bp["domains"] for t in d["topics"] for g in t["goals"]
     ]
+    stems: list[str] = []
     for i in range(1, n + 1):
         dom, top, goal = goals[i % len(goals)]
         ms = i % 5 == 0
         letters = "ABCDE" if ms else "ABCD"
         keys = set(rng.sample(letters, 2 if ms else 1))
+        stem = sentence(rng, 40) + "\n\n" + sentence(rng, 12)[:-1] + "?\n"
+        if i > n - duplicates:
+            stem = stems[i - (n - duplicates) - 1].replace(" ", " changed ", 1)
         data = {
             "id": f"PMLE-{i:05d}",
             "version": 1,
@@ -69,7 +61,7 @@ def generate(dest: Path, n: int, seed: int = 1) -> Path:
             "type": "multiple_select" if ms else "multiple_choice",
             "learning_goal": goal,
             "exposure": "secure",
-            "stem": sentence(rng, 40) + "\n\n" + sentence(rng, 12)[:-1] + "?\n",
+            "stem": stem,
             **({"select": 2} if ms else {}),
             "options": [
                 {
@@ -88,6 +80,7 @@ def generate(dest: Path, n: int, seed: int = 1) -> Path:
             "enemies": [],
             "tags": ["synthetic"],
         }
+        stems.append(stem)
         folder = root / "items" / f"domain-{dom}" / f"topic-{top}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{data['id']}.yaml").write_text(dump(data), encoding="utf-8")
