@@ -14,14 +14,14 @@ from .common import QbankUsageError
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="qbank")
 def cli() -> None:
-    """qbank: exam question banks - validate, list, scaffold, summarize."""
+    """qbank: exam question banks - validate, lint, analyze and calibrate."""
 
 
 def _register() -> None:
     # One module per command group; each exposes `commands`.
-    from . import bank_cmds, lint_cmd, validate_cmd
+    from . import analysis_cmds, bank_cmds, lint_cmd, validate_cmd
 
-    for module in (validate_cmd, lint_cmd, bank_cmds):
+    for module in (validate_cmd, lint_cmd, bank_cmds, analysis_cmds):
         for command in module.commands:
             cli.add_command(command)
 

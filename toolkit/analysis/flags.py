@@ -1,0 +1,163 @@
+"""Item flags: registered checks over item statistics, with documented thresholds.
+
+Each flag is a registered unit (id, docstring, options with defaults); thresholds can be
+changed in ``[tool.qbank.analysis.flags]``. A flag says what a reviewer should look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: str
+    options: dict[str, float]
+    func: Callable[[Row, dict[str, float]], str | None]
+
+    @property
+    def doc(self) -> str:
+        return (self.func.__doc__ or "").strip()
+
+
+FLAGS: list[Flag] = []
+
+
+def flag(
+    id: str, **options: float
+) -> Callable[[Callable[[Row, dict[str, float]], str | None]], Any]:
+    def deco(func: Callable[[Row, dict[str, float]], str | None]) -> Any:
+        FLAGS.append(Flag(id, dict(options), func))
+        return func
+
+    return deco
+
+
+def _num(row: Row, key: str) -> float:
+    v = row.get(key)
+    try:
+        return float(v) if v is not None else float("nan")
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+@flag("too_easy", max_p=0.95)
+def too_easy(row: Row, o: dict[str, float]) -> str | None:
+    """Proportion correct above ``max_p``: the item barely separates candidates; check for a cue
+    in the stem or an implausible set of distractors."""
+    p = _num(row, "p_value")
+    return (
+        f"p = {p:.2f} > {o['max_p']}: check for cues and weak distractors"
+        if p > o["max_p"]
+        else None
+    )
+
+
+@flag("too_hard", min_p=0.20)
+def too_hard(row: Row, o: dict[str, float]) -> str | None:
+    """Proportion correct below ``min_p``: check the key, ambiguity and whether the content is
+    in scope."""
+    p = _num(row, "p_value")
+    return f"p = {p:.2f} < {o['min_p']}: check the key and ambiguity" if p < o["min_p"] else None
+
+
+@flag("negative_discrimination", max_rpb=0.0)
+def negative_discrimination(row: Row, o: dict[str, float]) -> str | None:
+    """Item-rest correlation below ``max_rpb`` (negative): stronger candidates do worse; the key
+    is probably wrong or the item ambiguous."""
+    r = _num(row, "point_biserial")
+    return f"point-biserial {r:.2f} < 0: likely miskey or ambiguity" if r < o["max_rpb"] else None
+
+
+@flag("low_discrimination", min_rpb=0.15)
+def low_discrimination(row: Row, o: dict[str, float]) -> str | None:
+    """Item-rest correlation between 0 and ``min_rpb``: the item adds little; review the
+    distractors and the wording."""
+    r = _num(row, "point_biserial")
+    if 0 <= r < o["min_rpb"]:
+        return f"point-biserial {r:.2f} < {o['min_rpb']}: weak discrimination"
+    return None
+
+
+@flag("possible_miskey", min_share_gap=0.0)
+def possible_miskey(row: Row, o: dict[str, float]) -> str | None:
+    """A distractor with a positive point-biserial that the top score group chooses more often
+    than the key: check whether the distractor is also correct (or the key is wrong)."""
+    d = row.get("_attractive_distractor")
+    return f"distractor {d} attracts high scorers more than the key: possible miskey" if d else None
+
+
+@flag("poor_fit", max_p=0.01)
+def poor_fit(row: Row, o: dict[str, float]) -> str | None:
+    """Item fit test (S-X2) p-value below ``max_p``: the IRT model does not describe the item;
+    look at its empirical curve in the report."""
+    p = _num(row, "fit_p")
+    return f"fit p = {p:.3f} < {o['max_p']}: model misfit" if p < o["max_p"] else None
+
+
+@flag("dif_c")
+def dif_c(row: Row, o: dict[str, float]) -> str | None:
+    """ETS class C differential item functioning: have content experts check the item for
+    group-specific wording or context."""
+    c = str(row.get("ets_class") or "")
+    return f"DIF class {c}: check for group-specific content" if c.endswith("C") else None
+
+
+@flag("high_omission", max_omit=0.10)
+def high_omission(row: Row, o: dict[str, float]) -> str | None:
+    """Omission rate above ``max_omit``: the item may be unclear, too long or placed where time
+    runs out."""
+    r = _num(row, "omit_rate")
+    return (
+        f"omit rate {r:.0%} > {o['max_omit']:.0%}: unclear or too long?"
+        if r > o["max_omit"]
+        else None
+    )
+
+
+def attractive_distractors(options: pd.DataFrame, groups: int = 5) -> dict[str, str]:
+    """item -> distractor id that looks like a possible miskey."""
+    out: dict[str, str] = {}
+    top = f"share_g{groups}"
+    for item, g in options.groupby("item_id"):
+        keys = g[g["key"]]
+        if keys.empty or top not in g:
+            continue
+        key_top = float(keys[top].max())
+        for _, r in g[~g["key"]].iterrows():
+            if r["point_biserial"] > 0 and r[top] > key_top:
+                out[str(item)] = str(r["option"])
+                break
+    return out
+
+
+def apply_flags(
+    stats: pd.DataFrame, overrides: dict[str, dict[str, float]] | None = None
+) -> pd.Series:
+    """A ``flags`` column: the ids of the flags each item raised, joined by ';'."""
+    overrides = overrides or {}
+    out = []
+    for row in stats.to_dict("records"):
+        raised = []
+        for f in FLAGS:
+            opts = {**f.options, **overrides.get(f.id, {})}
+            if f.func(row, opts):
+                raised.append(f.id)
+        out.append(";".join(raised))
+    return pd.Series(out, index=stats.index, name="flags")
+
+
+def flag_messages(row: Row, overrides: dict[str, dict[str, float]] | None = None) -> list[str]:
+    overrides = overrides or {}
+    msgs = []
+    for f in FLAGS:
+        m = f.func(row, {**f.options, **overrides.get(f.id, {})})
+        if m:
+            msgs.append(m)
+    return msgs

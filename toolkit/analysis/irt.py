@@ -1,0 +1,222 @@
+"""IRT calibration: a small interface of our own over girth.
+
+Models: ``rasch`` (a = 1), ``1pl`` (one common a), ``2pl``, ``3pl`` (dichotomous),
+and ``grm`` / ``pcm`` for partial-credit items. Parameters are in the logistic metric
+P = c + (1 - c) / (1 + exp(-a (theta - b))) without the 1.7 constant, with the latent
+distribution standard normal (girth's defaults).
+
+girth 0.8's ``threepl_mml`` passes a (1, 1) array where SciPy >= 1.11's ``fminbound``
+needs a scalar objective; :func:`_threepl` calls it with that one internal helper
+adapted (no SciPy pin). Missing responses (not administered) are passed to girth as
+its ``INVALID_RESPONSE`` tag, which its MML estimators skip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MODELS = ("rasch", "1pl", "2pl", "3pl")
+N_QUAD = 61
+QUAD_BOUNDS = (-5.0, 5.0)
+
+
+def girth_version() -> str:
+    from importlib.metadata import version
+
+    return version("girth")
+
+
+def _to_girth(matrix: np.ndarray) -> np.ndarray:
+    """[candidates x items] with NaN -> girth's [items x candidates] int array with tags."""
+    from girth import INVALID_RESPONSE
+
+    data = matrix.T.copy()
+    out = np.where(np.isnan(data), INVALID_RESPONSE, data).astype(int)
+    return out
+
+
+def _threepl(dataset: np.ndarray, options: dict[str, Any] | None = None) -> dict[str, np.ndarray]:
+    import importlib
+
+    from girth.unidimensional.dichotomous.rasch_mml import _mml_abstract
+
+    # The package re-exports the function under the module's name; get the module itself.
+    mod = importlib.import_module("girth.unidimensional.dichotomous.threepl_mml")
+
+    def _mml_abstract_scalar(difficulty, scalar, discrimination, theta, distribution):  # type: ignore[no-untyped-def]
+        # girth hands a (1, 1) array here; SciPy's fminbound needs a scalar objective.
+        return _mml_abstract(
+            difficulty, np.asarray(scalar).reshape(-1), discrimination, theta, distribution
+        )
+
+    original = mod._mml_abstract
+    mod._mml_abstract = _mml_abstract_scalar
+    try:
+        return mod.threepl_mml(dataset, options)
+    finally:
+        mod._mml_abstract = original
+
+
+def _estimate(model: str, data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run girth; return a, b, c arrays."""
+    from girth import onepl_mml, rasch_mml, twopl_mml
+
+    n = data.shape[0]
+    opts = {"quadrature_n": N_QUAD, "quadrature_bounds": QUAD_BOUNDS}
+    if model == "rasch":
+        r = rasch_mml(data, 1.0, options=opts)
+        return np.ones(n), np.asarray(r["Difficulty"], float), np.zeros(n)
+    if model == "1pl":
+        r = onepl_mml(data, options=opts)
+        return (
+            np.full(n, float(np.asarray(r["Discrimination"]).ravel()[0])),
+            np.asarray(r["Difficulty"], float),
+            np.zeros(n),
+        )
+    if model == "2pl":
+        r = twopl_mml(data, options=opts)
+        return (
+            np.asarray(r["Discrimination"], float),
+            np.asarray(r["Difficulty"], float),
+            np.zeros(n),
+        )
+    if model == "3pl":
+        if (data < 0).any():
+            raise ValueError(
+                "the 3PL estimator of girth does not accept not-administered"
+                " responses; calibrate each form separately and link them"
+            )
+        r = _threepl(data, options=opts)
+        return (
+            np.asarray(r["Discrimination"], float),
+            np.asarray(r["Difficulty"], float),
+            np.asarray(r["Guessing"], float),
+        )
+    raise ValueError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+
+
+def irf(theta: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """P(correct) at each theta (rows) for each item (columns)."""
+    z = np.outer(theta, np.ones_like(a)) - b
+    return c + (1 - c) / (1 + np.exp(-a * z))
+
+
+def quadrature(n: int = N_QUAD) -> tuple[np.ndarray, np.ndarray]:
+    theta = np.linspace(*QUAD_BOUNDS, n)
+    w = np.exp(-0.5 * theta**2)
+    return theta, w / w.sum()
+
+
+def posterior(
+    matrix: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray, n_quad: int = N_QUAD
+) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior weights [candidates x nodes] under a N(0, 1) prior; NaN = not administered."""
+    theta, prior = quadrature(n_quad)
+    p = np.clip(irf(theta, a, b, c), 1e-9, 1 - 1e-9)  # nodes x items
+    x = np.nan_to_num(matrix, nan=0.0)
+    seen = ~np.isnan(matrix)
+    loglik = (x * seen) @ np.log(p).T + ((1 - x) * seen) @ np.log(1 - p).T
+    loglik += np.log(prior)
+    loglik -= loglik.max(axis=1, keepdims=True)
+    post = np.exp(loglik)
+    post /= post.sum(axis=1, keepdims=True)
+    return theta, post
+
+
+def item_standard_errors(
+    matrix: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray, model: str
+) -> np.ndarray:
+    """Standard errors of (a, b, c) from the item information of the expected counts at the
+    quadrature nodes (the complete-data information of the final EM step). Columns: a, b, c;
+    NaN where a parameter is fixed by the model."""
+    theta, post = posterior(matrix, a, b, c)
+    seen = ~np.isnan(matrix)
+    r = post.T @ seen  # expected candidates at each node, per item (nodes x items)
+    p = np.clip(irf(theta, a, b, c), 1e-9, 1 - 1e-9)
+    se = np.full((len(a), 3), np.nan)
+    for j in range(len(a)):
+        z = theta - b[j]
+        pstar = 1 / (1 + np.exp(-a[j] * z))
+        dp_da = (1 - c[j]) * pstar * (1 - pstar) * z
+        dp_db = -(1 - c[j]) * pstar * (1 - pstar) * a[j]
+        dp_dc = 1 - pstar
+        grads = {"a": dp_da, "b": dp_db, "c": dp_dc}
+        free = {"rasch": ["b"], "1pl": ["b"], "2pl": ["a", "b"], "3pl": ["a", "b", "c"]}[model]
+        g = np.vstack([grads[k] for k in free])
+        w = r[:, j] / (p[:, j] * (1 - p[:, j]))
+        info = (g * w) @ g.T
+        try:
+            cov = np.linalg.inv(info)
+        except np.linalg.LinAlgError:
+            continue
+        for k, name in enumerate(free):
+            se[j, "abc".index(name)] = float(np.sqrt(max(cov[k, k], 0)))
+    return se
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Results of one calibration. ``params`` has item_id, a, b, c, se_a, se_b, se_c."""
+
+    model: str
+    params: pd.DataFrame
+    matrix: pd.DataFrame = field(repr=False)
+
+    @cached_property
+    def abilities(self) -> pd.DataFrame:
+        """EAP ability estimates and posterior standard deviations per candidate."""
+        a, b, c = (self.params[k].to_numpy() for k in "abc")
+        theta, post = posterior(self.matrix.to_numpy(float), a, b, c)
+        eap = post @ theta
+        psd = np.sqrt(np.maximum(post @ theta**2 - eap**2, 0))
+        return pd.DataFrame({"candidate_id": self.matrix.index, "theta": eap, "se": psd})
+
+    @cached_property
+    def marginal_reliability(self) -> float:
+        ab = self.abilities
+        var = float(ab["theta"].var(ddof=0))
+        return var / (var + float((ab["se"] ** 2).mean()))
+
+    def information(self, theta: np.ndarray) -> np.ndarray:
+        """Test information at ``theta`` (sum of item information)."""
+        a, b, c = (self.params[k].to_numpy() for k in "abc")
+        p = irf(theta, a, b, c)
+        info = a**2 * ((p - c) ** 2) / ((1 - c) ** 2) * (1 - p) / np.maximum(p, 1e-12)
+        return info.sum(axis=1)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.params.copy()
+
+
+def calibrate(
+    matrix: pd.DataFrame,
+    model: str = "2pl",
+    estimator: Callable[[str, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
+) -> Calibration:
+    """Calibrate a scored matrix (candidates x items; 1, 0, NaN = not administered)."""
+    if model not in MODELS:
+        raise ValueError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+    m = matrix.astype(float)
+    if m.shape[1] < 2 or m.shape[0] < 10:
+        raise ValueError("calibration needs at least 10 candidates and 2 items")
+    data = _to_girth(m.to_numpy())
+    a, b, c = (estimator or _estimate)(model, data)
+    se = item_standard_errors(m.to_numpy(), a, b, c, model)
+    params = pd.DataFrame(
+        {
+            "item_id": list(m.columns),
+            "a": a,
+            "b": b,
+            "c": c,
+            "se_a": se[:, 0],
+            "se_b": se[:, 1],
+            "se_c": se[:, 2],
+        }
+    )
+    return Calibration(model, params, m)

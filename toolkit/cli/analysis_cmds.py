@@ -1,0 +1,306 @@
+"""``qbank simulate``, ``qbank analyze`` and ``qbank calibrate`` (heavy imports inside)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..diagnostics import render
+from .common import QbankUsageError, bank_option
+
+MODELS = ["rasch", "1pl", "2pl", "3pl"]
+LINK_METHODS = ["stocking-lord", "haebara", "mean-sigma"]
+
+
+def _bank(bank_dir: str):  # type: ignore[no-untyped-def]
+    from ..validate import BankNotFound, validate_bank
+
+    try:
+        report = validate_bank(bank_dir)
+    except BankNotFound as exc:
+        raise QbankUsageError(str(exc)) from None
+    if report.bank is None:
+        raise QbankUsageError(f"{bank_dir}/blueprint.yaml has errors; run `qbank validate`")
+    return report.bank
+
+
+def _pairs(values: tuple[str, ...], what: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for v in values:
+        key, sep, num = v.partition("=")
+        try:
+            out[key.strip()] = float(num)
+        except ValueError:
+            raise QbankUsageError(f"{what} '{v}' must look like NAME=NUMBER") from None
+        if not sep:
+            raise QbankUsageError(f"{what} '{v}' must look like NAME=NUMBER")
+    return out
+
+
+def _read_and_score(responses: str, fmt: str, bank, partial: bool):  # type: ignore[no-untyped-def]
+    from ..responses.readers import ResponseFileError, read_responses
+    from ..responses.scoring import score
+
+    try:
+        data = read_responses(responses, fmt, bank)
+    except ResponseFileError as exc:
+        click.echo(render(exc.diagnostics), nl=False, err=True)
+        click.get_current_context().exit(1)
+    scored = score(data, bank, partial_credit=partial)
+    problems = data.diagnostics + scored.diagnostics
+    if problems:
+        click.echo(render(problems), nl=False, err=True)
+        click.echo(f"{len(problems)} problem(s) in {responses}; fix them and run again", err=True)
+        click.get_current_context().exit(1)
+    return data, scored
+
+
+def _is_simulated(responses: str) -> bool:
+    manifest = Path(responses).parent / "manifest.json"
+    try:
+        return bool(json.loads(manifest.read_text(encoding="utf-8")).get("simulated"))
+    except (OSError, ValueError):
+        return False
+
+
+responses_arg = click.argument("responses", type=click.Path(dir_okay=False, path_type=str))
+format_opt = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["long", "wide", "scored"]),
+    default="long",
+    show_default=True,
+    help="Layout of RESPONSES.",
+)
+partial_opt = click.option(
+    "--partial-credit",
+    is_flag=True,
+    help="Score multiple_select items with partial credit (default: all-or-nothing).",
+)
+
+
+@click.command("simulate")
+@bank_option
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str))
+@click.option("--forms", "n_forms", default=3, show_default=True, help="Number of forms.")
+@click.option("--length", default=0, help="Items per form (default: the blueprint's form length).")
+@click.option("--anchors", default=15, show_default=True, help="Items common to all forms.")
+@click.option("--candidates", default=600, show_default=True, help="Candidates per form.")
+@click.option("--model", type=click.Choice(["2pl", "3pl"]), default="2pl", show_default=True)
+@click.option(
+    "--form-mean",
+    multiple=True,
+    metavar="FORM=MEAN",
+    help="Ability mean of a form's candidates (non-equivalent groups), e.g. F2=0.5.",
+)
+@click.option(
+    "--dif",
+    multiple=True,
+    metavar="ITEM=SHIFT",
+    help="Plant DIF: the item is SHIFT logits harder for the focal group.",
+)
+@click.option("--omit-rate", default=0.02, show_default=True)
+@click.option(
+    "--status",
+    default="approved",
+    show_default=True,
+    help="Build forms from items with this status.",
+)
+@click.option("--seed", default=1, show_default=True)
+def simulate(
+    bank_dir: str,
+    out_dir: str,
+    n_forms: int,
+    length: int,
+    anchors: int,
+    candidates: int,
+    model: str,
+    form_mean: tuple[str, ...],
+    dif: tuple[str, ...],
+    omit_rate: float,
+    status: str,
+    seed: int,
+) -> None:
+    """Generate SIMULATED response data for forms built from the bank (labelled as such)."""
+    from ..responses.simulate import Group, make_forms, write_simulation
+    from ..responses.simulate import simulate as run
+
+    bank = _bank(bank_dir)
+    try:
+        forms = make_forms(bank, n_forms, length or None, anchors, seed, status)
+    except ValueError as exc:
+        raise QbankUsageError(str(exc)) from None
+    dif_map = _pairs(dif, "--dif")
+    unknown = [i for i in dif_map if i not in {x for ids in forms.values() for x in ids}]
+    if unknown:
+        raise QbankUsageError(f"--dif items not on any form: {', '.join(unknown)}")
+    sim = run(
+        bank,
+        forms,
+        n_per_form=candidates,
+        form_means=_pairs(form_mean, "--form-mean"),
+        groups=(Group("reference", 0.5, 0.0), Group("focal", 0.5, -0.2)),
+        model=model,
+        omit_rate=omit_rate,
+        dif=dif_map,
+        seed=seed,
+    )
+    for p in write_simulation(sim, out_dir):
+        click.echo(f"wrote {p}")
+    click.echo(
+        f"SIMULATED: {len(sim.responses)} responses of {len(sim.true_abilities)} candidates"
+        f" on {len(forms)} forms",
+        err=True,
+    )
+
+
+@click.command("analyze")
+@responses_arg
+@bank_option
+@format_opt
+@click.option("--group", help="Covariate column that defines groups for DIF.")
+@click.option("--reference", help="Reference group value (default: the largest group).")
+@click.option("--model", type=click.Choice(MODELS), default="2pl", show_default=True)
+@click.option(
+    "--link-method", type=click.Choice(LINK_METHODS), default="stocking-lord", show_default=True
+)
+@partial_opt
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str))
+def analyze(
+    responses: str,
+    bank_dir: str,
+    fmt: str,
+    group: str | None,
+    reference: str | None,
+    model: str,
+    link_method: str,
+    partial_credit: bool,
+    out_dir: str,
+) -> None:
+    """Item analysis: classical statistics, IRT, fit, DIF, flags and a report."""
+    from ..analysis.analyze import analyze as run
+    from ..reporting.report import write_analysis
+
+    if reference and not group:
+        raise QbankUsageError("--reference needs --group")
+    bank = _bank(bank_dir)
+    _, scored = _read_and_score(responses, fmt, bank, partial_credit)
+    try:
+        result = run(
+            scored, bank, model=model, group=group, reference=reference, link_method=link_method
+        )
+    except ValueError as exc:
+        raise QbankUsageError(str(exc)) from None
+    simulated = _is_simulated(responses)
+    files = write_analysis(result, bank, out_dir, source=Path(responses).name, simulated=simulated)
+    flagged = int((result.item_statistics["flags"] != "").sum())
+    click.echo(
+        f"{'SIMULATED data: ' if simulated else ''}{result.info['candidates']} candidates,"
+        f" {result.info['items']} items, {result.info['forms']} form(s); {flagged} item(s)"
+        f" flagged; marginal reliability {result.info['marginal_reliability']:.3f}"
+    )
+    click.echo(f"wrote {len(files)} files to {out_dir} (report: {Path(out_dir) / 'report.html'})")
+
+
+@click.command("calibrate")
+@responses_arg
+@bank_option
+@format_opt
+@click.option("--model", type=click.Choice(MODELS), default="2pl", show_default=True)
+@click.option(
+    "--link-method", type=click.Choice(LINK_METHODS), default="stocking-lord", show_default=True
+)
+@click.option(
+    "--link-to-bank/--no-link-to-bank",
+    default=True,
+    show_default=True,
+    help="Put the parameters on the bank's scale through items that already have"
+    " parameters (needs at least 5).",
+)
+@click.option(
+    "--write-back",
+    is_flag=True,
+    help="Record the calibration under bank/calibrations/ and update items' stats.",
+)
+@click.option("--date", help="Date recorded in the provenance (default: today, UTC).")
+@partial_opt
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str))
+def calibrate(
+    responses: str,
+    bank_dir: str,
+    fmt: str,
+    model: str,
+    link_method: str,
+    link_to_bank: bool,
+    write_back: bool,
+    date: str | None,
+    partial_credit: bool,
+    out_dir: str,
+) -> None:
+    """Calibrate items with IRT (girth) and write item_parameters.csv and provenance.json."""
+    from ..analysis import ctt
+    from ..analysis.forms import calibrate_forms, detect_forms
+    from ..analysis.irt import calibrate as run
+    from ..analysis.records import link_to_bank as to_bank
+    from ..analysis.records import provenance, record_id
+    from ..analysis.records import write_back as do_write_back
+    from ..io import atomic_write_text
+    from ..reporting.report import write_csv
+
+    bank = _bank(bank_dir)
+    _, scored = _read_and_score(responses, fmt, bank, partial_credit)
+    mx = scored.max_score.reindex(scored.matrix.columns).fillna(1.0)
+    m = (scored.matrix >= mx.values).astype(float).where(scored.matrix.notna())
+    forms = detect_forms(m, scored.forms)
+    options: dict[str, Any] = {
+        "format": fmt,
+        "partial_credit": partial_credit,
+        "forms": int(forms.nunique()),
+    }
+    try:
+        if forms.nunique() > 1:
+            linked = calibrate_forms(m, forms, model, link_method)
+            params = linked.calibration.params
+            options["form_linking"] = [
+                {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
+                for row in linked.links_frame().to_dict("records")
+            ]
+        else:
+            params = run(m, model).params
+    except ValueError as exc:
+        raise QbankUsageError(str(exc)) from None
+    lk = None
+    if link_to_bank:
+        params, lk = to_bank(params, bank, link_method)
+    options["bank_link"] = (
+        {"method": lk.method, "A": round(lk.A, 6), "B": round(lk.B, 6), "anchors": len(lk.anchors)}
+        if lk
+        else None
+    )
+    prov = provenance(responses, model, options, bank, date)
+    prov["simulated"] = _is_simulated(responses)
+    out = Path(out_dir)
+    write_csv(params, out / "item_parameters.csv")
+    atomic_write_text(out / "provenance.json", json.dumps(prov, indent=2, sort_keys=True) + "\n")
+    click.echo(
+        f"wrote {out / 'item_parameters.csv'} and {out / 'provenance.json'}"
+        f" ({len(params)} items, model {model})"
+    )
+    if lk:
+        click.echo(
+            f"linked to the bank's scale through {len(lk.anchors)} anchor items:"
+            f" A = {lk.A:.3f}, B = {lk.B:.3f} ({lk.method})"
+        )
+    if write_back:
+        stats = ctt.item_statistics(scored.matrix, scored.omitted, forms, scored.max_score)
+        paths = do_write_back(bank, params, stats, prov, lk)
+        click.echo(
+            f"recorded calibration {record_id(prov)}: {paths[0]} and {len(paths) - 1}"
+            " item stats blocks"
+        )
+
+
+commands = [simulate, analyze, calibrate]

@@ -1,0 +1,1 @@
+"""Report writers: CSV tables, plots and the human report (Markdown and HTML)."""

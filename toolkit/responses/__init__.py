@@ -1,0 +1,1 @@
+"""Response data: readers (long, wide, scored; CSV and Parquet), scoring and simulation."""

@@ -1,0 +1,306 @@
+"""Readers for response files. Every problem is a Diagnostic with the file and row.
+
+Formats:
+
+- ``long``: one row per candidate and item: ``candidate_id``, ``item_id``, ``response``
+  (the selected option id; for multiple_select the ids joined by ``;``; empty = omitted),
+  optional ``form_id`` and ``item_version``; any other column is a candidate covariate.
+- ``wide``: one row per candidate: ``candidate_id``, covariates, and one column per item id
+  holding the response as in ``long`` (an absent value = not administered, ``-`` = omitted).
+- ``scored``: like ``wide`` but the item columns hold 1, 0 or empty (= not administered).
+
+CSV (UTF-8) and Parquet (``.parquet``) are read; row numbers are file lines for CSV (the
+header is line 1) and 1-based row indexes for Parquet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..bank.store import Bank
+
+FORMATS = ("long", "wide", "scored")
+LONG_REQUIRED = ("candidate_id", "item_id", "response")
+RESERVED = {"candidate_id", "item_id", "response", "form_id", "item_version"}
+OMIT_MARK = "-"
+
+
+class ResponseFileError(Exception):
+    """The file cannot be read at all (usage-level problem)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(diagnostics[0].message if diagnostics else "bad response file")
+        self.diagnostics = diagnostics
+
+
+@dataclass
+class ResponseData:
+    """Long-format responses after reading and checking: one row per administered item."""
+
+    frame: pd.DataFrame  # candidate_id, item_id, response, form_id, item_version, row
+    covariates: pd.DataFrame  # candidate_id + covariate columns (one row per candidate)
+    source: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    scored_input: bool = False  # True for the `scored` format (response holds 1/0)
+
+
+def _diag(path: str, line: int, code: str, msg: str) -> Diagnostic:
+    return Diagnostic(path, line, 0, code, Severity.ERROR, msg)
+
+
+def _read_table(path: Path, shown: str) -> tuple[pd.DataFrame, int]:
+    """Read CSV or Parquet as text columns; returns the frame and the line offset of row 0."""
+    import pandas as pd
+
+    if not path.is_file():
+        raise ResponseFileError([_diag(shown, 0, "R008", "file not found")])
+    if path.stat().st_size == 0:
+        raise ResponseFileError(
+            [_diag(shown, 0, "R008", "file is empty; expected a header row and data rows")]
+        )
+    if path.suffix.lower() == ".parquet":
+        try:
+            df = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises many types
+            raise ResponseFileError(
+                [_diag(shown, 0, "R008", f"cannot read Parquet: {exc}")]
+            ) from None
+        df = df.astype(object).where(df.notna(), "").astype(str)
+        return df, 1
+    head = path.read_bytes()[:65536]
+    if b"\x00" in head:
+        raise ResponseFileError(
+            [
+                _diag(
+                    shown,
+                    0,
+                    "R008",
+                    "file looks binary (NUL bytes); expected CSV text or a .parquet file",
+                )
+            ]
+        )
+    try:
+        df = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            encoding="utf-8",
+            skipinitialspace=True,
+        )
+    except UnicodeDecodeError as exc:
+        raise ResponseFileError(
+            [
+                _diag(
+                    shown,
+                    0,
+                    "R008",
+                    f"file is not UTF-8 text ({exc.reason}); re-save it as UTF-8 CSV",
+                )
+            ]
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise ResponseFileError([_diag(shown, 0, "R008", "file has no columns")]) from None
+    except pd.errors.ParserError as exc:
+        import re
+
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) if m else 0
+        raise ResponseFileError([_diag(shown, line, "R008", f"malformed CSV: {exc}")]) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    return df, 2
+
+
+def _check_columns(df: pd.DataFrame, required: tuple[str, ...], shown: str) -> None:
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise ResponseFileError(
+            [
+                _diag(
+                    shown,
+                    1,
+                    "R001",
+                    f"missing column(s) {', '.join(missing)}; the header has"
+                    f" {', '.join(map(str, df.columns)) or 'no columns'}",
+                )
+            ]
+        )
+    if df.empty:
+        raise ResponseFileError([_diag(shown, 1, "R008", "file has a header but no data rows")])
+
+
+def read_responses(
+    path: str | Path, fmt: str, bank: Bank | None = None, shown: str | None = None
+) -> ResponseData:
+    """Read a response file in format ``fmt`` and check it against ``bank``.
+
+    Row-level problems are collected in ``ResponseData.diagnostics``; a file that cannot
+    be read at all raises :class:`ResponseFileError`.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    shown = shown or str(path)
+    if fmt not in FORMATS:
+        raise ResponseFileError(
+            [_diag(shown, 0, "R010", f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")]
+        )
+    df, offset = _read_table(path, shown)
+    if fmt == "long":
+        _check_columns(df, LONG_REQUIRED, shown)
+        long = df.copy()
+        long["row"] = range(offset, offset + len(df))
+        cov_cols = [c for c in df.columns if c not in RESERVED]
+    else:
+        _check_columns(df, ("candidate_id",), shown)
+        item_cols = [c for c in df.columns if bank is not None and c in bank.by_id]
+        if bank is None:
+            item_cols = [c for c in df.columns if c not in {"candidate_id", "form_id"}]
+        if not item_cols:
+            raise ResponseFileError(
+                [
+                    _diag(
+                        shown,
+                        1,
+                        "R003",
+                        "no column names an item of the bank; item columns must be item ids",
+                    )
+                ]
+            )
+        cov_cols = [c for c in df.columns if c not in item_cols and c not in RESERVED]
+        keep = ["candidate_id"] + (["form_id"] if "form_id" in df.columns else [])
+        tmp = df[keep + item_cols].copy()
+        tmp["row"] = range(offset, offset + len(df))
+        long = tmp.melt(
+            id_vars=[*keep, "row"], value_vars=item_cols, var_name="item_id", value_name="response"
+        )
+        long = long[long["response"].astype(str).str.strip() != ""]
+        if fmt == "wide":
+            long.loc[long["response"].str.strip() == OMIT_MARK, "response"] = ""
+    for col in ("form_id", "item_version"):
+        if col not in long.columns:
+            long[col] = ""
+    long = long[["candidate_id", "item_id", "response", "form_id", "item_version", "row"]].copy()
+    for col in ("candidate_id", "item_id", "response", "form_id", "item_version"):
+        long[col] = long[col].astype(str).str.strip()
+    diags = _check_rows(long, bank, shown, scored=fmt == "scored")
+    bad_rows = {d.line for d in diags}
+    long = long[~long["row"].isin(bad_rows)] if bad_rows else long
+    covs = (
+        df[["candidate_id", *cov_cols]].drop_duplicates("candidate_id").copy()
+        if cov_cols
+        else pd.DataFrame({"candidate_id": df["candidate_id"].drop_duplicates()})
+    )
+    return ResponseData(
+        long.reset_index(drop=True),
+        covs.reset_index(drop=True),
+        shown,
+        diags,
+        scored_input=fmt == "scored",
+    )
+
+
+def _check_rows(
+    long: pd.DataFrame, bank: Bank | None, shown: str, scored: bool
+) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    empty_c = long["candidate_id"] == ""
+    for row in long.loc[empty_c, "row"]:
+        out.append(_diag(shown, int(row), "R007", "empty candidate_id"))
+    dup = long.duplicated(["candidate_id", "item_id"], keep="first")
+    if dup.any():
+        first = long.drop_duplicates(["candidate_id", "item_id"]).set_index(
+            ["candidate_id", "item_id"]
+        )["row"]
+        for _, r in long[dup].iterrows():
+            out.append(
+                _diag(
+                    shown,
+                    int(r["row"]),
+                    "R002",
+                    f"candidate {r['candidate_id']} has a second row for item"
+                    f" {r['item_id']} (first on row {first[(r['candidate_id'], r['item_id'])]});"
+                    " keep one response per candidate and item",
+                )
+            )
+    if bank is None:
+        return out
+    for item_id, group in long.groupby("item_id", sort=True):
+        item = bank.by_id.get(str(item_id))
+        if item is None:
+            for row in group["row"]:
+                out.append(
+                    _diag(
+                        shown,
+                        int(row),
+                        "R003",
+                        f"unknown item '{item_id}': no such item in the bank",
+                    )
+                )
+            continue
+        if scored:
+            bad = group[~group["response"].isin(["0", "1", "0.0", "1.0"])]
+            for _, r in bad.iterrows():
+                out.append(
+                    _diag(
+                        shown,
+                        int(r["row"]),
+                        "R009",
+                        f"score '{r['response']}' for item {item_id} is not 1, 0 or empty",
+                    )
+                )
+            continue
+        ids = {o.id for o in item.options}
+        for _, r in group.iterrows():
+            resp = r["response"]
+            if r["item_version"] and not r["item_version"].isdigit():
+                out.append(
+                    _diag(
+                        shown,
+                        int(r["row"]),
+                        "R006",
+                        f"item_version '{r['item_version']}' is not a whole number",
+                    )
+                )
+                continue
+            if not resp:
+                continue
+            chosen = [x.strip() for x in resp.split(";") if x.strip()]
+            unknown = [x for x in chosen if x not in ids]
+            if unknown:
+                out.append(
+                    _diag(
+                        shown,
+                        int(r["row"]),
+                        "R004",
+                        f"item {item_id} has no option {', '.join(unknown)} (options:"
+                        f" {', '.join(sorted(ids))})",
+                    )
+                )
+            elif item.type == "multiple_choice" and len(chosen) > 1:
+                out.append(
+                    _diag(
+                        shown,
+                        int(r["row"]),
+                        "R005",
+                        f"item {item_id} is multiple_choice but {len(chosen)} options"
+                        " were selected",
+                    )
+                )
+            elif len(set(chosen)) != len(chosen):
+                out.append(
+                    _diag(
+                        shown,
+                        int(r["row"]),
+                        "R005",
+                        f"the same option is selected twice for item {item_id}",
+                    )
+                )
+    return out
