@@ -103,3 +103,17 @@ class TmpBank:
 @pytest.fixture
 def tmp_bank(tmp_path: Path) -> TmpBank:
     return TmpBank(tmp_path / "bank")
+
+
+def populated_bank(bank: TmpBank, per_domain: int = 12) -> list[str]:
+    """Fill ``bank`` with approved items on every domain (every fifth multiple_select)."""
+    ids = []
+    n = 0
+    for goal in ("1.1.1", "2.1.1", "3.1.1", "4.1.1", "5.1.1"):
+        for _ in range(per_domain):
+            n += 1
+            item_id = f"PMLE-{n:04d}"
+            data = ms_item_data(item_id, goal) if n % 5 == 0 else item_data(item_id, goal)
+            bank.write(data)
+            ids.append(item_id)
+    return ids

@@ -108,7 +108,7 @@ def analyze(
             dif[["item_id", "mh_d_dif", "ets_class", "lr_class"]], on="item_id", how="left"
         )
     attractive = attractive_distractors(opt)
-    table["_attractive_distractor"] = table["item_id"].map(attractive).fillna("")
+    table["_attractive_distractor"] = [attractive.get(i, "") for i in table["item_id"]]
     table["flags"] = apply_flags(table, flag_overrides)
     table["flag_notes"] = [
         " | ".join(flag_messages(r, flag_overrides)) for r in table.to_dict("records")

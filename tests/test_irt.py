@@ -1,0 +1,91 @@
+"""IRT calibration: parameter recovery on simulated data (fixed seeds), the 3PL fix, and
+agreement with published estimates for LSAT-6."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.analysis.irt import calibrate, irf
+
+REF = Path(__file__).parent / "reference"
+
+
+def simulate_matrix(n: int, k: int, seed: int, c: float = 0.0, mean: float = 0.0):
+    rng = np.random.default_rng(seed)
+    a = np.clip(rng.lognormal(0.1, 0.3, k), 0.4, 2.5)
+    b = np.clip(rng.normal(0, 1, k), -2.5, 2.5)
+    theta = rng.normal(mean, 1, n)
+    p = irf(theta, a, b, np.full(k, c))
+    x = (rng.random(p.shape) < p).astype(float)
+    cols = [f"I{j:02d}" for j in range(k)]
+    return pd.DataFrame(x, columns=cols), pd.DataFrame({"item_id": cols, "a": a, "b": b})
+
+
+def bias_rmse(est: pd.Series, true: pd.Series) -> tuple[float, float]:
+    d = est.to_numpy() - true.to_numpy()
+    return float(d.mean()), float(np.sqrt((d**2).mean()))
+
+
+def test_2pl_recovery_single_form() -> None:
+    m, truth = simulate_matrix(2000, 25, seed=11)
+    cal = calibrate(m, "2pl")
+    bias_a, rmse_a = bias_rmse(cal.params["a"], truth["a"])
+    bias_b, rmse_b = bias_rmse(cal.params["b"], truth["b"])
+    assert abs(bias_a) < 0.06 and rmse_a < 0.15
+    assert abs(bias_b) < 0.06 and rmse_b < 0.15
+    # standard errors are of the right size: RMSE of b near the mean SE of b
+    assert 0.5 < rmse_b / cal.params["se_b"].mean() < 2.0
+    assert len(cal.abilities) == 2000
+    assert 0.8 < cal.marginal_reliability < 0.95
+
+
+def test_rasch_and_1pl() -> None:
+    m, truth = simulate_matrix(1500, 15, seed=5)
+    r = calibrate(m, "rasch").params
+    assert (r["a"] == 1).all() and r["se_a"].isna().all()
+    o = calibrate(m, "1pl").params
+    assert o["a"].nunique() == 1
+    assert np.corrcoef(o["b"], truth["b"])[0, 1] > 0.95
+
+
+def test_3pl_runs_with_current_scipy_and_recovers() -> None:
+    m, truth = simulate_matrix(3000, 20, seed=7, c=0.2)
+    cal = calibrate(m, "3pl")
+    p = cal.params
+    assert p["c"].between(0, 0.34).all()
+    assert abs(p["c"].mean() - 0.2) < 0.08
+    assert np.corrcoef(p["b"], truth["b"])[0, 1] > 0.9
+    assert bias_rmse(p["a"], truth["a"])[1] < 0.35
+
+
+def test_3pl_refuses_sparse_matrix() -> None:
+    m, _ = simulate_matrix(200, 6, seed=1)
+    m.iloc[:50, 0] = np.nan
+    with pytest.raises(ValueError, match="each form separately"):
+        calibrate(m, "3pl")
+
+
+def _lsat6() -> pd.DataFrame:
+    freq = pd.read_csv(REF / "lsat6.csv", comment="#", dtype={"pattern": str})
+    rows = [
+        [int(ch) for ch in p]
+        for p, n in zip(freq["pattern"], freq["count"], strict=True)
+        for _ in range(n)
+    ]
+    return pd.DataFrame(rows, columns=[f"item{i}" for i in range(1, 6)], dtype=float)
+
+
+def test_lsat6_agrees_with_published_estimates() -> None:
+    m = _lsat6()
+    assert len(m) == 1000 and abs(m["item1"].mean() - 0.924) < 1e-9
+    ref = pd.read_csv(REF / "lsat6_reference.csv", comment="#")
+    two = calibrate(m, "2pl").params
+    np.testing.assert_allclose(two["a"], ref["a_2pl"], atol=0.06)
+    np.testing.assert_allclose(two["b"], ref["b_2pl"], atol=0.15)
+    one = calibrate(m, "1pl").params
+    np.testing.assert_allclose(one["b"], ref["b_rasch"], atol=0.1)
+    assert abs(one["a"].iloc[0] - 0.755) < 0.03
