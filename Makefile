@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-## demo: validate, lint and summarize the shipped bank; reports go to reports/
+## demo: validate, lint and summarize the shipped bank, then simulate an administration of
+## forms built from it (labelled SIMULATED), analyze and calibrate it; reports go to reports/
 demo: $(STAMP)
 	$(BIN)/qbank validate
 	$(BIN)/qbank lint
@@ -25,6 +26,13 @@ demo: $(STAMP)
 	$(BIN)/qbank summary --out reports/bank-summary.txt
 	$(BIN)/qbank summary --format json --out reports/bank-summary.json
 	@cat reports/bank-summary.txt
+	$(BIN)/qbank simulate --out reports/simulated-administration --forms 3 --anchors 15 \
+		--candidates 800 --form-mean F2=0.4 --form-mean F3=-0.3 --plant-dif 3 --seed 7
+	$(BIN)/qbank analyze reports/simulated-administration/simulated-responses.csv \
+		--group group --reference reference --out reports/analysis
+	$(BIN)/qbank calibrate reports/simulated-administration/simulated-responses.csv \
+		--model 2pl --out reports/calibration
+	@echo "Report: reports/analysis/report.html (SIMULATED data)"
 
 ## test: lint (ruff) and the test suite (pytest)
 test: $(STAMP)
@@ -40,6 +48,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_lint.py
+	$(BIN)/python bench/bench_calibrate.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -171,6 +171,12 @@ def test_simulation_is_labelled_and_deterministic(tmp_bank: TmpBank, tmp_path: P
         runs.append({f.name: f.read_bytes() for f in files})
     assert runs[0] == runs[1]
     assert b'"simulated": true' in runs[0]["manifest.json"]
+    import json
+
+    from toolkit.schemas import validator
+
+    manifest = json.loads(runs[0]["manifest.json"])
+    assert not list(validator("response-manifest").iter_errors(manifest))
     data = read_responses(tmp_path / "run0" / "simulated-responses.csv", "long", bank)
     assert data.diagnostics == [] and len(data.frame) == 2 * 50 * 20
     with pytest.raises(ValueError, match="need"):

@@ -161,3 +161,44 @@ def flag_messages(row: Row, overrides: dict[str, dict[str, float]] | None = None
         if m:
             msgs.append(m)
     return msgs
+
+
+def flag_config_schema() -> dict[str, Any]:
+    """JSON Schema of ``[tool.qbank.analysis.flags]``, derived from the registered flags."""
+    props = {
+        f.id: {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {k: {"type": "number"} for k in f.options},
+            "description": f.doc.split("\n")[0],
+        }
+        for f in FLAGS
+    }
+    return {"type": "object", "additionalProperties": False, "properties": props}
+
+
+def load_flag_overrides(cwd: str = ".") -> dict[str, dict[str, float]]:
+    """Thresholds from ``qbank.toml`` ([analysis.flags]) or ``pyproject.toml``
+    ([tool.qbank.analysis.flags]); raises ValueError with the file on a bad table."""
+    import tomllib
+    from pathlib import Path
+
+    from jsonschema import Draft202012Validator
+
+    for name in ("qbank.toml", "pyproject.toml"):
+        p = Path(cwd) / name
+        if not p.is_file():
+            continue
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{p}: invalid TOML: {exc}") from None
+        root = data.get("tool", {}).get("qbank", {}) if name == "pyproject.toml" else data
+        table = root.get("analysis", {}).get("flags")
+        if table is None:
+            continue
+        errors = list(Draft202012Validator(flag_config_schema()).iter_errors(table))
+        if errors:
+            raise ValueError(f"{p}: [analysis.flags] {errors[0].message}")
+        return table
+    return {}

@@ -102,6 +102,14 @@ partial_opt = click.option(
     metavar="ITEM=SHIFT",
     help="Plant DIF: the item is SHIFT logits harder for the focal group.",
 )
+@click.option(
+    "--plant-dif",
+    default=0,
+    show_default=True,
+    metavar="N",
+    help="Plant DIF on N items chosen at random from the forms (shift --dif-shift).",
+)
+@click.option("--dif-shift", default=1.0, show_default=True)
 @click.option("--omit-rate", default=0.02, show_default=True)
 @click.option(
     "--status",
@@ -120,6 +128,8 @@ def simulate(
     model: str,
     form_mean: tuple[str, ...],
     dif: tuple[str, ...],
+    plant_dif: int,
+    dif_shift: float,
     omit_rate: float,
     status: str,
     seed: int,
@@ -134,6 +144,12 @@ def simulate(
     except ValueError as exc:
         raise QbankUsageError(str(exc)) from None
     dif_map = _pairs(dif, "--dif")
+    if plant_dif:
+        import random
+
+        on_forms = sorted({x for ids in forms.values() for x in ids} - set(dif_map))
+        for item_id in random.Random(seed).sample(on_forms, min(plant_dif, len(on_forms))):
+            dif_map[item_id] = dif_shift
     unknown = [i for i in dif_map if i not in {x for ids in forms.values() for x in ids}]
     if unknown:
         raise QbankUsageError(f"--dif items not on any form: {', '.join(unknown)}")
@@ -150,6 +166,9 @@ def simulate(
     )
     for p in write_simulation(sim, out_dir):
         click.echo(f"wrote {p}")
+    if dif_map:
+        planted = ", ".join(f"{k} ({v:+g})" for k, v in sorted(dif_map.items()))
+        click.echo(f"planted DIF against the focal group: {planted}")
     click.echo(
         f"SIMULATED: {len(sim.responses)} responses of {len(sim.true_abilities)} candidates"
         f" on {len(forms)} forms",
@@ -182,15 +201,26 @@ def analyze(
 ) -> None:
     """Item analysis: classical statistics, IRT, fit, DIF, flags and a report."""
     from ..analysis.analyze import analyze as run
+    from ..analysis.flags import load_flag_overrides
     from ..reporting.report import write_analysis
 
     if reference and not group:
         raise QbankUsageError("--reference needs --group")
+    try:
+        overrides = load_flag_overrides()
+    except ValueError as exc:
+        raise QbankUsageError(str(exc)) from None
     bank = _bank(bank_dir)
     _, scored = _read_and_score(responses, fmt, bank, partial_credit)
     try:
         result = run(
-            scored, bank, model=model, group=group, reference=reference, link_method=link_method
+            scored,
+            bank,
+            model=model,
+            group=group,
+            reference=reference,
+            link_method=link_method,
+            flag_overrides=overrides,
         )
     except ValueError as exc:
         raise QbankUsageError(str(exc)) from None
