@@ -12,6 +12,7 @@ from ..diagnostics import render
 from .common import QbankUsageError, bank_option
 
 MODELS = ["rasch", "1pl", "2pl", "3pl"]
+MAX_SHOWN_PER_CODE = 50
 LINK_METHODS = ["stocking-lord", "haebara", "mean-sigma"]
 
 
@@ -52,7 +53,16 @@ def _read_and_score(responses: str, fmt: str, bank, partial: bool):  # type: ign
     scored = score(data, bank, partial_credit=partial)
     problems = data.diagnostics + scored.diagnostics
     if problems:
-        click.echo(render(problems), nl=False, err=True)
+        shown: list = []
+        per_code: dict[str, int] = {}
+        for d in sorted(problems, key=lambda d: (d.line, d.code)):
+            per_code[d.code] = per_code.get(d.code, 0) + 1
+            if per_code[d.code] <= MAX_SHOWN_PER_CODE:
+                shown.append(d)
+        click.echo(render(shown), nl=False, err=True)
+        for code, n in sorted(per_code.items()):
+            if n > MAX_SHOWN_PER_CODE:
+                click.echo(f"... and {n - MAX_SHOWN_PER_CODE} more {code} problem(s)", err=True)
         click.echo(f"{len(problems)} problem(s) in {responses}; fix them and run again", err=True)
         click.get_current_context().exit(1)
     return data, scored
