@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..diagnostics import render
-from .common import QbankUsageError, bank_option
+from .common import QbankUsageError, bank_option, load_report
 
 MODELS = ["rasch", "1pl", "2pl", "3pl"]
 MAX_SHOWN_PER_CODE = 50
@@ -17,15 +17,7 @@ LINK_METHODS = ["stocking-lord", "haebara", "mean-sigma"]
 
 
 def _bank(bank_dir: str):  # type: ignore[no-untyped-def]
-    from ..validate import BankNotFound, validate_bank
-
-    try:
-        report = validate_bank(bank_dir)
-    except BankNotFound as exc:
-        raise QbankUsageError(str(exc)) from None
-    if report.bank is None:
-        raise QbankUsageError(f"{bank_dir}/blueprint.yaml has errors; run `qbank validate`")
-    return report.bank
+    return load_report(bank_dir).bank
 
 
 def _pairs(values: tuple[str, ...], what: str) -> dict[str, float]:

@@ -10,26 +10,13 @@ from ..bank.store import Bank
 from ..scaffold import ScaffoldError, new_item
 from ..summary import STATUSES, TYPES, BankSummary, summarize
 from ..table import render_table
-from ..validate import BankNotFound, display_path, validate_bank
-from .common import QbankUsageError, bank_option, emit, format_option, out_option
+from ..validate import display_path
+from .common import QbankUsageError, bank_option, emit, format_option, load_report, out_option
 
 
 def _load(bank_dir: str) -> Bank:
     """Load the bank, leaving out invalid items with a note on stderr."""
-    try:
-        report = validate_bank(bank_dir)
-    except BankNotFound as exc:
-        raise QbankUsageError(str(exc)) from None
-    if report.bank is None:
-        raise QbankUsageError(
-            f"{bank_dir}/blueprint.yaml has errors; run `qbank validate` to see them"
-        )
-    if not report.ok:
-        files = len({d.path for d in report.errors})
-        click.echo(
-            f"note: {files} file(s) with problems are left out; run `qbank validate`", err=True
-        )
-    return report.bank
+    return load_report(bank_dir, note_invalid=True).bank
 
 
 def _excerpt(text: str, n: int = 60) -> str:

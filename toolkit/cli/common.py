@@ -34,6 +34,29 @@ def format_option(choices: list[str] | None = None, default: str = "text"):  # t
     )
 
 
+def load_report(bank_dir: str, note_invalid: bool = False):  # type: ignore[no-untyped-def]
+    """Validate the bank for a command; usage error (exit 2) when it or its blueprint is unusable.
+
+    With ``note_invalid``, say on stderr how many files with problems are left out.
+    """
+    from ..validate import BankNotFound, validate_bank
+
+    try:
+        report = validate_bank(bank_dir)
+    except BankNotFound as exc:
+        raise QbankUsageError(str(exc)) from None
+    if report.bank is None:
+        raise QbankUsageError(
+            f"{bank_dir}/blueprint.yaml has errors; run `qbank validate` to see them"
+        )
+    if note_invalid and not report.ok:
+        files = len({d.path for d in report.errors})
+        click.echo(
+            f"note: {files} file(s) with problems are left out; run `qbank validate`", err=True
+        )
+    return report
+
+
 def emit(text: str, out: str | None = None) -> None:
     """Print ``text``, or write it atomically to ``out`` when given."""
     if out:

@@ -11,8 +11,7 @@ from ..coverage import coverage as compute_coverage
 from ..diagnostics import render
 from ..lint import ConfigError, GitError, LintConfig, lint_bank, load_config, rules_by_code
 from ..table import render_table
-from ..validate import BankNotFound, validate_bank
-from .common import QbankUsageError, bank_option, emit, format_option, out_option
+from .common import QbankUsageError, bank_option, emit, format_option, load_report, out_option
 
 config_option = click.option(
     "--config",
@@ -72,12 +71,7 @@ def lint(
         config = LintConfig(
             select or config.select, (*config.ignore, *ignore), config.rules, config.source
         )
-    try:
-        report = validate_bank(bank_dir)
-    except BankNotFound as exc:
-        raise QbankUsageError(str(exc)) from None
-    if report.bank is None:
-        raise QbankUsageError(f"{bank_dir}/blueprint.yaml has errors; run `qbank validate`")
+    report = load_report(bank_dir)
     only = None
     if paths:
         wanted = [Path(p).resolve() for p in paths]
@@ -125,12 +119,7 @@ def coverage(
     config = _config(config_path)
     rules = rules_by_code()
     goal_opts, form_opts = config.options(rules["BP001"]), config.options(rules["BP002"])
-    try:
-        report = validate_bank(bank_dir)
-    except BankNotFound as exc:
-        raise QbankUsageError(str(exc)) from None
-    if report.bank is None:
-        raise QbankUsageError(f"{bank_dir}/blueprint.yaml has errors; run `qbank validate`")
+    report = load_report(bank_dir)
     cov = compute_coverage(
         report.bank, goal_opts["min_approved"], form_opts["forms"], form_opts["form_length"]
     )

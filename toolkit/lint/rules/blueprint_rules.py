@@ -19,6 +19,16 @@ def approved(ctx: LintContext) -> list[Item]:
     return [i for i in ctx.bank.items if i.status == "approved"]
 
 
+def approved_by_domain(ctx: LintContext) -> dict[str, list[Item]]:
+    """Approved items on blueprint goals, grouped by domain id (every domain present)."""
+    bp = ctx.bank.blueprint
+    out: dict[str, list[Item]] = {d.id: [] for d in bp.domains}
+    for i in approved(ctx):
+        if i.learning_goal in bp.goals:
+            out[bp.goals[i.learning_goal].domain_id].append(i)
+    return out
+
+
 def goal_path(bp: Blueprint, goal_id: str) -> tuple[str | int, ...]:
     for di, d in enumerate(bp.domains):
         for ti, t in enumerate(d.topics):
@@ -98,9 +108,9 @@ def cognitive_mix(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     Good: item shares close to the goal shares.
     """
     bp = ctx.bank.blueprint
-    items = [i for i in approved(ctx) if i.learning_goal in bp.goals]
+    by_domain = approved_by_domain(ctx)
     for d in bp.domains:
-        mine = [i for i in items if bp.goals[i.learning_goal].domain_id == d.id]
+        mine = by_domain[d.id]
         if len(mine) < opts["min_items"]:
             continue
         goal_share = Counter(g.level for g in d.goals)
@@ -131,9 +141,9 @@ def multiple_select_mix(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     Good: about one item in five is multiple_select.
     """
     bp = ctx.bank.blueprint
-    items = [i for i in approved(ctx) if i.learning_goal in bp.goals]
+    by_domain = approved_by_domain(ctx)
     for d in bp.domains:
-        mine = [i for i in items if bp.goals[i.learning_goal].domain_id == d.id]
+        mine = by_domain[d.id]
         if len(mine) < opts["min_items"]:
             continue
         share = sum(i.type == "multiple_select" for i in mine) / len(mine)
