@@ -208,5 +208,7 @@ def validate_bank(
         sources = {i.id: d for i, d in entries}
         bank = Bank(root, blueprint, items, sources=sources, blueprint_source=bp_doc)
     return ValidationReport(
-        bank=bank, diagnostics=tuple(sorted(diags, key=sort_key)), files_checked=len(files)
+        bank=bank,
+        diagnostics=tuple(sorted(diags, key=sort_key)),
+        files_checked=len(selected) if selected is not None else len(files),
     )
