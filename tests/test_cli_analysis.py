@@ -179,3 +179,53 @@ def test_bad_response_file_exits_nonzero_with_rows(simulated, tmp_path: Path) ->
         ],
     )
     assert res.exit_code == 1 and "file not found" in res.output
+
+
+def test_partial_credit_grm_single_form(tmp_path: Path) -> None:
+    bank = TmpBank(tmp_path / "bank")
+    populated_bank(bank)
+    sim = tmp_path / "sim"
+    res = run(
+        "simulate",
+        "--bank",
+        str(bank.root),
+        "--out",
+        str(sim),
+        "--forms",
+        "1",
+        "--length",
+        "20",
+        "--anchors",
+        "0",
+        "--candidates",
+        "600",
+        "--seed",
+        "5",
+    )
+    assert res.exit_code == 0, res.output
+    data = sim / "simulated-responses.csv"
+    res = run(
+        "calibrate",
+        str(data),
+        "--bank",
+        str(bank.root),
+        "--model",
+        "grm",
+        "--partial-credit",
+        "--out",
+        str(tmp_path / "grm"),
+    )
+    assert res.exit_code == 0, res.output
+    header = (tmp_path / "grm" / "item_parameters.csv").read_text().splitlines()[0]
+    assert header.startswith("item_id,a,b,c,categories,b1")
+    bad = run(
+        "calibrate",
+        str(data),
+        "--bank",
+        str(bank.root),
+        "--model",
+        "pcm",
+        "--out",
+        str(tmp_path / "x"),
+    )
+    assert bad.exit_code == 2 and "--partial-credit" in bad.output

@@ -89,3 +89,29 @@ def test_lsat6_agrees_with_published_estimates() -> None:
     one = calibrate(m, "1pl").params
     np.testing.assert_allclose(one["b"], ref["b_rasch"], atol=0.1)
     assert abs(one["a"].iloc[0] - 0.755) < 0.03
+
+
+def test_polytomous_grm_recovers_thresholds_and_pcm_runs() -> None:
+    from toolkit.analysis.irt import calibrate_polytomous
+
+    rng = np.random.default_rng(0)
+    n, k = 3000, 10
+    a = rng.uniform(0.8, 2, k)
+    theta = rng.normal(0, 1, n)
+    b1 = rng.normal(-0.5, 0.7, k)
+    b2 = b1 + rng.uniform(0.5, 1.5, k)
+    x = np.zeros((n, k))
+    for j in range(k):
+        u = rng.random(n)
+        p1 = 1 / (1 + np.exp(-a[j] * (theta - b1[j])))
+        p2 = 1 / (1 + np.exp(-a[j] * (theta - b2[j])))
+        x[:, j] = (u < p1).astype(int) + ((u < p2).astype(int) if j < 4 else 0)
+    m = pd.DataFrame(x, columns=[f"I{j}" for j in range(k)])
+    grm = calibrate_polytomous(m, "grm")
+    assert grm["categories"].tolist() == [3] * 4 + [2] * 6
+    np.testing.assert_allclose(grm["a"], a, atol=0.25)
+    np.testing.assert_allclose(grm["b1"], b1, atol=0.2)
+    np.testing.assert_allclose(grm.loc[:3, "b2"], b2[:4], atol=0.25)
+    pcm = calibrate_polytomous(m, "pcm")
+    assert pcm["categories"].tolist() == [3] * 4 + [2] * 6
+    assert np.corrcoef(pcm["b"], grm["b"])[0, 1] > 0.9

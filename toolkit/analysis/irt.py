@@ -220,3 +220,42 @@ def calibrate(
         }
     )
     return Calibration(model, params, m)
+
+
+POLYTOMOUS_MODELS = ("grm", "pcm")
+
+
+def calibrate_polytomous(matrix: pd.DataFrame, model: str = "grm") -> pd.DataFrame:
+    """Graded response (``grm``) or partial credit (``pcm``) calibration with girth, for
+    partial-credit scores 0..k (NaN = not administered). Dichotomous items are the k = 1 case.
+
+    Returns item_id, a, b (mean of the thresholds), c (0), categories and b1..bK thresholds.
+    One population: calibrate a single form (the per-form linking handles dichotomous models).
+    """
+    from girth import grm_mml, pcm_mml
+
+    if model not in POLYTOMOUS_MODELS:
+        raise ValueError(f"unknown polytomous model {model!r}; choose grm or pcm")
+    m = matrix.astype(float)
+    if m.shape[1] < 2 or m.shape[0] < 10:
+        raise ValueError("calibration needs at least 10 candidates and 2 items")
+    data = _to_girth(m.to_numpy())
+    opts = {"quadrature_n": N_QUAD, "quadrature_bounds": QUAD_BOUNDS}
+    r = (grm_mml if model == "grm" else pcm_mml)(data, options=opts)
+    a = np.asarray(r["Discrimination"], float).ravel()
+    diff = np.atleast_2d(np.asarray(r["Difficulty"], float))
+    k = diff.shape[1]
+    rows = []
+    for j, item in enumerate(m.columns):
+        th = diff[j][~np.isnan(diff[j])]
+        row = {
+            "item_id": item,
+            "a": a[j],
+            "b": float(th.mean()) if th.size else np.nan,
+            "c": 0.0,
+            "categories": int(th.size + 1),
+        }
+        for t in range(k):
+            row[f"b{t + 1}"] = float(diff[j, t]) if t < th.size else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)

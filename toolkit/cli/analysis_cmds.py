@@ -241,7 +241,13 @@ def analyze(
 @responses_arg
 @bank_option
 @format_opt
-@click.option("--model", type=click.Choice(MODELS), default="2pl", show_default=True)
+@click.option(
+    "--model",
+    type=click.Choice([*MODELS, "grm", "pcm"]),
+    default="2pl",
+    show_default=True,
+    help="grm/pcm: polytomous models for partial-credit scores (with --partial-credit).",
+)
 @click.option(
     "--link-method", type=click.Choice(LINK_METHODS), default="stocking-lord", show_default=True
 )
@@ -292,8 +298,22 @@ def calibrate(
         "partial_credit": partial_credit,
         "forms": int(forms.nunique()),
     }
-    try:
+    if model in ("grm", "pcm"):
+        if not partial_credit:
+            raise QbankUsageError(
+                f"--model {model} is for partial-credit scores; add --partial-credit"
+            )
         if forms.nunique() > 1:
+            raise QbankUsageError(
+                f"--model {model} calibrates one form at a time; the data hold {forms.nunique()}"
+                " forms (use 2pl/3pl, which calibrate each form and link them)"
+            )
+    try:
+        if model in ("grm", "pcm"):
+            from ..analysis.irt import calibrate_polytomous
+
+            params = calibrate_polytomous(scored.matrix, model)
+        elif forms.nunique() > 1:
             linked = calibrate_forms(m, forms, model, link_method)
             params = linked.calibration.params
             options["form_linking"] = [
@@ -305,7 +325,7 @@ def calibrate(
     except ValueError as exc:
         raise QbankUsageError(str(exc)) from None
     lk = None
-    if link_to_bank:
+    if link_to_bank and model not in ("grm", "pcm"):
         params, lk = to_bank(params, bank, link_method)
     options["bank_link"] = (
         {"method": lk.method, "A": round(lk.A, 6), "B": round(lk.B, 6), "anchors": len(lk.anchors)}
