@@ -210,9 +210,10 @@ def read_responses(
 def _check_rows(
     long: pd.DataFrame, bank: Bank | None, shown: str, scored: bool
 ) -> list[Diagnostic]:
+    """Row-level problems, found with vectorized checks (a response is a (row, item) pair:
+    in the wide layout one line holds many items)."""
     out: list[Diagnostic] = []
-    empty_c = long["candidate_id"] == ""
-    for row in long.loc[empty_c, "row"]:
+    for row in long.loc[long["candidate_id"] == "", "row"]:
         out.append(_diag(shown, int(row), "R007", "empty candidate_id"))
     dup = long.duplicated(["candidate_id", "item_id"], keep="first")
     if dup.any():
@@ -226,81 +227,92 @@ def _check_rows(
                     int(r["row"]),
                     "R002",
                     f"candidate {r['candidate_id']} has a second row for item"
-                    f" {r['item_id']} (first on row {first[(r['candidate_id'], r['item_id'])]});"
-                    " keep one response per candidate and item",
+                    f" {r['item_id']} (first on row"
+                    f" {first[(r['candidate_id'], r['item_id'])]}); keep one response"
+                    " per candidate and item",
                 )
             )
     if bank is None:
         return out
-    for item_id, group in long.groupby("item_id", sort=True):
-        item = bank.by_id.get(str(item_id))
-        if item is None:
-            for row in group["row"]:
-                out.append(
-                    _diag(
-                        shown,
-                        int(row),
-                        "R003",
-                        f"unknown item '{item_id}': no such item in the bank",
-                    )
+    known = long["item_id"].isin(bank.by_id.keys())
+    for _, r in long[~known].iterrows():
+        out.append(
+            _diag(
+                shown,
+                int(r["row"]),
+                "R003",
+                f"unknown item '{r['item_id']}': no such item in the bank",
+            )
+        )
+    rows = long[known]
+    if scored:
+        bad = rows[~rows["response"].isin(["0", "1", "0.0", "1.0", ""])]
+        for _, r in bad.iterrows():
+            out.append(
+                _diag(
+                    shown,
+                    int(r["row"]),
+                    "R009",
+                    f"score '{r['response']}' for item {r['item_id']} is not 1, 0 or empty",
                 )
+            )
+        return out
+    bad_version = (rows["item_version"] != "") & ~rows["item_version"].str.isdigit()
+    for _, r in rows[bad_version].iterrows():
+        out.append(
+            _diag(
+                shown,
+                int(r["row"]),
+                "R006",
+                f"item_version '{r['item_version']}' is not a whole number",
+            )
+        )
+    rows = rows[~bad_version & (rows["response"] != "")]
+    if rows.empty:
+        return out
+    picks = rows[["row", "item_id"]].assign(option=rows["response"].str.split(";"))
+    picks = picks.explode("option")
+    picks["option"] = picks["option"].str.strip()
+    picks = picks[picks["option"] != ""]
+    valid = {(i.id, o.id) for i in bank.items for o in i.options}
+    ok = [(it, op) in valid for it, op in zip(picks["item_id"], picks["option"], strict=True)]
+    unknown = picks[[not v for v in ok]]
+    bad: set[tuple[int, str]] = set()
+    for (row, item_id), g in unknown.groupby(["row", "item_id"], sort=True):
+        item = bank.by_id[item_id]
+        ids = ", ".join(o.id for o in item.options)
+        out.append(
+            _diag(
+                shown,
+                int(row),
+                "R004",
+                f"item {item.id} has no option {', '.join(g['option'])} (options: {ids})",
+            )
+        )
+        bad.add((int(row), item_id))
+    multi = picks[picks.duplicated(["row", "item_id"], keep=False)]  # only multi-pick answers
+    counts = multi.groupby(["row", "item_id"]).agg(
+        n=("option", "size"), distinct=("option", "nunique")
+    )
+    types = counts.index.get_level_values("item_id").map(lambda i: bank.by_id[i].type)
+    too_many = (types == "multiple_choice") & (counts["n"] > 1)
+    repeated = ~too_many & (counts["distinct"] != counts["n"])
+    for (row, item_id), r in counts[too_many | repeated].iterrows():
+        if (int(row), item_id) in bad:
             continue
-        if scored:
-            bad = group[~group["response"].isin(["0", "1", "0.0", "1.0"])]
-            for _, r in bad.iterrows():
-                out.append(
-                    _diag(
-                        shown,
-                        int(r["row"]),
-                        "R009",
-                        f"score '{r['response']}' for item {item_id} is not 1, 0 or empty",
-                    )
+        if bank.by_id[item_id].type == "multiple_choice" and r["n"] > 1:
+            out.append(
+                _diag(
+                    shown,
+                    int(row),
+                    "R005",
+                    f"item {item_id} is multiple_choice but {r['n']} options were selected",
                 )
-            continue
-        ids = {o.id for o in item.options}
-        for _, r in group.iterrows():
-            resp = r["response"]
-            if r["item_version"] and not r["item_version"].isdigit():
-                out.append(
-                    _diag(
-                        shown,
-                        int(r["row"]),
-                        "R006",
-                        f"item_version '{r['item_version']}' is not a whole number",
-                    )
+            )
+        else:
+            out.append(
+                _diag(
+                    shown, int(row), "R005", f"the same option is selected twice for item {item_id}"
                 )
-                continue
-            if not resp:
-                continue
-            chosen = [x.strip() for x in resp.split(";") if x.strip()]
-            unknown = [x for x in chosen if x not in ids]
-            if unknown:
-                out.append(
-                    _diag(
-                        shown,
-                        int(r["row"]),
-                        "R004",
-                        f"item {item_id} has no option {', '.join(unknown)} (options:"
-                        f" {', '.join(sorted(ids))})",
-                    )
-                )
-            elif item.type == "multiple_choice" and len(chosen) > 1:
-                out.append(
-                    _diag(
-                        shown,
-                        int(r["row"]),
-                        "R005",
-                        f"item {item_id} is multiple_choice but {len(chosen)} options"
-                        " were selected",
-                    )
-                )
-            elif len(set(chosen)) != len(chosen):
-                out.append(
-                    _diag(
-                        shown,
-                        int(r["row"]),
-                        "R005",
-                        f"the same option is selected twice for item {item_id}",
-                    )
-                )
+            )
     return out
