@@ -125,6 +125,7 @@ def test_calibrate_and_write_back(simulated, tmp_path: Path) -> None:
         "--date",
         "2026-11-26",
         "--write-back",
+        "--allow-simulated",
     )
     assert res.exit_code == 0, res.output
     header = (out / "item_parameters.csv").read_text().splitlines()[0]
@@ -229,3 +230,32 @@ def test_partial_credit_grm_single_form(tmp_path: Path) -> None:
         str(tmp_path / "x"),
     )
     assert bad.exit_code == 2 and "--partial-credit" in bad.output
+
+
+def test_write_back_refuses_simulated_data_and_existing_record(simulated, tmp_path: Path) -> None:
+    bank, responses = simulated
+    res = run(
+        "calibrate",
+        str(responses),
+        "--bank",
+        str(bank.root),
+        "--out",
+        str(tmp_path / "c"),
+        "--write-back",
+    )
+    assert res.exit_code == 2 and "SIMULATED" in res.output
+
+
+def test_report_escapes_untrusted_text_and_hides_secure_keys(simulated, tmp_path: Path) -> None:
+    import pandas as pd
+
+    bank, responses = simulated
+    df = pd.read_csv(responses, dtype=str, keep_default_na=False)
+    df["form_id"] = df["form_id"].replace({"F1": "[x](javascript:alert(1))", "F2": "<script>"})
+    evil = tmp_path / "evil.csv"
+    df.to_csv(evil, index=False)
+    res = run("analyze", str(evil), "--bank", str(bank.root), "--out", str(tmp_path / "r"))
+    assert res.exit_code == 0, res.output
+    html = (tmp_path / "r" / "report.html").read_text()
+    assert 'href="javascript' not in html and "<script>" not in html
+    assert "&lt;script&gt;" in html  # shown as text

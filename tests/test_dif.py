@@ -47,3 +47,15 @@ def test_ets_rules() -> None:
     assert _ets_class(-1.2, 0.2) == "-B"
     assert _ets_class(1.8, 0.2) == "+C"
     assert _ets_class(1.8, 1.5) == "A"  # not significant
+    assert _ets_class(1.8, 0.2, p=0.2) == "A"  # the MH chi-square decides significance
+    assert _ets_class(1.3, 0.2, p=0.001) == "+B"
+
+
+def test_blank_groups_are_left_out_and_impact_is_not_dif() -> None:
+    m, g = planted(shift=0.0, seed=4)
+    g = g.copy()
+    g.iloc[:300] = ""
+    res = dif_analysis(m, g, "ref")
+    assert (res["n_reference"] + res["n_focal"]).max() == len(m) - 300
+    # groups differ by 0.3 SD in ability; with total-score matching there is no spurious DIF
+    assert abs(res["mh_d_dif"].mean()) < 0.15

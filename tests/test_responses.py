@@ -49,7 +49,8 @@ def test_long_format_scoring(bank, tmp_path: Path) -> None:
     assert s.matrix.loc["c3"].tolist() == [0.0, 0.0]
     assert bool(s.omitted.loc["c3", "PMLE-0001"]) and not s.omitted.loc["c2", "PMLE-0001"]
     partial = score(data, bank, partial_credit=True)
-    assert partial.matrix.loc["c3", "PMLE-0002"] == 0.0  # one right, one wrong
+    assert partial.matrix.loc["c3", "PMLE-0002"] == 1.0  # one of the two keys
+    assert partial.matrix.loc["c1", "PMLE-0002"] == 2.0
     assert partial.max_score["PMLE-0002"] == 2.0
 
 
@@ -155,7 +156,10 @@ def test_score_one_properties(chosen: frozenset[str], key: frozenset[str]) -> No
     part = score_one(chosen, key, partial=True)
     assert 0 <= part <= len(key)
     if len(key) > 1:
-        assert (part == len(key)) == (chosen >= key and not (chosen - key))
+        assert (part == len(key)) == (chosen == key)
+        if len(chosen) <= len(key):  # no over-selection: one point per correct pick
+            assert part == len(chosen & key)
+        assert score_one(frozenset("ABCDE"), key, partial=True) < len(key)  # all: never full credit
 
 
 def test_simulation_is_labelled_and_deterministic(tmp_bank: TmpBank, tmp_path: Path) -> None:

@@ -107,3 +107,35 @@ _data = st.recursive(
 @given(st.dictionaries(st.text(min_size=1, max_size=8), _data, min_size=1, max_size=5))
 def test_dump_load_round_trip(data: dict) -> None:
     assert load_text(dump(data)) == data
+
+
+def test_atomic_write_many_rolls_back(tmp_path, monkeypatch) -> None:
+    import os
+
+    from toolkit.io import atomic_write_many
+
+    files = {tmp_path / f"f{i}.txt": f"new {i}\n" for i in range(4)}
+    for p in files:
+        p.write_text("old\n")
+    real = os.replace
+    calls = {"n": 0}
+
+    def flaky(src, dst):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky)
+    with pytest.raises(OSError):
+        atomic_write_many(files)
+    monkeypatch.setattr(os, "replace", real)
+    assert [p.read_text() for p in files] == ["old\n"] * 4
+    assert not list(tmp_path.glob(".*.tmp"))
+    atomic_write_many(files)
+    assert [p.read_text() for p in files] == [f"new {i}\n" for i in range(4)]
+    umask = os.umask(0)
+    os.umask(umask)
+    new_file = tmp_path / "fresh.txt"
+    atomic_write_many({new_file: "x\n"})
+    assert new_file.stat().st_mode & 0o777 == 0o666 & ~umask

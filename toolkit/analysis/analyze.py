@@ -75,8 +75,9 @@ def analyze(
     fits = []
     seen: set[str] = set()
     for c in sorted(per_form.values(), key=lambda c: -len(c.matrix)):
-        full = c.matrix.dropna(axis=0, how="any")
-        fr = s_x2(full, c.params, N_PARAMS[model])
+        est = c.estimated
+        full = c.matrix[est["item_id"].tolist()].dropna(axis=0, how="any")
+        fr = s_x2(full, est, N_PARAMS[model])
         fr = fr[~fr["item_id"].isin(seen)]
         fits.append(fr)
         seen |= set(fr["item_id"])
@@ -84,9 +85,10 @@ def analyze(
     ab = cal.abilities
     ld_parts = []
     for c in per_form.values():
-        full = c.matrix.dropna(axis=0, how="any")
+        est = c.estimated
+        full = c.matrix[est["item_id"].tolist()].dropna(axis=0, how="any")
         th = c.abilities.set_index("candidate_id").loc[full.index, "theta"].to_numpy()
-        ld_parts.append(q3(full, c.params, th))
+        ld_parts.append(q3(full, est, th))
     ld = (
         pd.concat(ld_parts).drop_duplicates(["item_a", "item_b"]).reset_index(drop=True)
         if ld_parts

@@ -1,12 +1,15 @@
 """Differential item functioning: Mantel-Haenszel (ETS A/B/C) and logistic regression.
 
-Mantel-Haenszel: candidates are matched on their rest score (proportion correct on the
-other items, in ``strata`` bands); MH D-DIF = -2.35 ln(alpha_MH) with the
-Robins-Breslow-Greenland variance. ETS classes: A (|D| < 1 or not significant), C (|D| >= 1.5
-and significantly above 1), B otherwise; the sign is D's (negative: the item favours the
-reference group). Logistic regression (statsmodels): item ~ score, + group (uniform DIF),
-+ score:group (non-uniform); likelihood-ratio tests and Nagelkerke R-squared differences
-(Jodoin-Gierl: A < 0.035 <= B < 0.070 <= C). p-values are Benjamini-Hochberg adjusted.
+Mantel-Haenszel: candidates are matched on their total score including the studied item
+(Holland and Thayer), every score level a stratum; MH D-DIF = -2.35 ln(alpha_MH) with the
+Robins-Breslow-Greenland variance. ETS classes: A (|D| < 1 or the MH chi-square not
+significant at .05), C (|D| >= 1.5 and |D| significantly above 1), B otherwise; the sign is D's
+(negative: the item favours the reference group). Logistic regression (statsmodels):
+item ~ total, + group (uniform DIF), + total:group (non-uniform); likelihood-ratio tests and
+Nagelkerke R-squared differences (Jodoin-Gierl: B from 0.035, C from 0.070, and only when the
+2-df test is significant). Candidates with a blank group are left out. p-values are also
+given Benjamini-Hochberg adjusted. With several forms of different lengths, the total is the
+proportion correct, rounded to a score level of the longest form.
 """
 
 from __future__ import annotations
@@ -15,14 +18,27 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .ctt import rest_scores
+
+def matching_scores(m: pd.DataFrame) -> pd.Series:
+    """Total score including every administered item; for forms of different lengths the
+    proportion correct on the scale of the longest form, rounded to whole score levels."""
+    x = m.to_numpy(float)
+    n = (~np.isnan(x)).sum(axis=1)
+    total = np.nansum(x, axis=1)
+    longest = int(n.max()) if len(n) else 0
+    if len(n) and (n == longest).all():
+        return pd.Series(total, index=m.index)
+    return pd.Series(np.round(total / np.maximum(n, 1) * longest), index=m.index)
 
 
-def _ets_class(d: float, se: float) -> str:
+def _ets_class(d: float, se: float, p: float | None = None) -> str:
+    """ETS class from D-DIF, its SE and (when given) the MH chi-square p-value."""
     if np.isnan(d) or np.isnan(se):
         return ""
-    z = stats.norm.ppf(0.975)
-    sig0 = abs(d) / se > z if se > 0 else abs(d) > 0
+    if p is not None and not np.isnan(p):
+        sig0 = p < 0.05
+    else:
+        sig0 = abs(d) / se > stats.norm.ppf(0.975) if se > 0 else abs(d) > 0
     sig1 = (abs(d) - 1) / se > stats.norm.ppf(0.95) if se > 0 else abs(d) > 1
     if abs(d) < 1 or not sig0:
         cls = "A"
@@ -35,19 +51,24 @@ def _ets_class(d: float, se: float) -> str:
     return ("+" if d > 0 else "-") + cls
 
 
-def mantel_haenszel(
-    m: pd.DataFrame, group: pd.Series, reference: str, strata: int = 10
-) -> pd.DataFrame:
+def _groups(m: pd.DataFrame, group: pd.Series) -> pd.Series:
+    """Group labels aligned with ``m``; blank and missing labels become NaN (left out)."""
+    g = group.reindex(m.index)
+    g = g.where(g.notna(), "").astype(str).str.strip()
+    return g.where(g != "")
+
+
+def mantel_haenszel(m: pd.DataFrame, group: pd.Series, reference: str) -> pd.DataFrame:
     """MH DIF per item; ``group`` holds each candidate's group, ``reference`` names the
-    reference group, and every other value is the focal group."""
-    rest = rest_scores(m)
-    g = group.reindex(m.index).astype(str)
+    reference group, and every other non-blank value is the focal group."""
+    total = matching_scores(m)
+    g = _groups(m, group)
     rows = []
     for item in m.columns:
         took = m[item].notna() & g.notna()
         y = m.loc[took, item].to_numpy(float) >= 1
         ref = (g[took] == reference).to_numpy()
-        band = np.floor(rest.loc[took, item].to_numpy(float) * strata).clip(0, strata - 1)
+        band = total[took].to_numpy(float)
         num = den = 0.0
         var_terms = [0.0, 0.0, 0.0]
         sum_a = sum_ea = sum_va = 0.0
@@ -106,7 +127,7 @@ def mantel_haenszel(
                 "mh_se": se,
                 "mh_chi2": chi2,
                 "mh_p": p,
-                "ets_class": _ets_class(d, se),
+                "ets_class": _ets_class(d, se, p),
             }
         )
     return pd.DataFrame(rows)
@@ -122,13 +143,13 @@ def logistic_dif(m: pd.DataFrame, group: pd.Series, reference: str) -> pd.DataFr
     """Logistic-regression DIF per item (uniform, non-uniform and both)."""
     import statsmodels.api as sm
 
-    rest = rest_scores(m)
-    g = group.reindex(m.index).astype(str)
+    total = matching_scores(m)
+    g = _groups(m, group)
     rows = []
     for item in m.columns:
-        took = m[item].notna()
+        took = m[item].notna() & g.notna()
         y = (m.loc[took, item].to_numpy(float) >= 1).astype(float)
-        s = rest.loc[took, item].to_numpy(float)
+        s = total[took].to_numpy(float)
         s = (s - s.mean()) / (s.std() or 1)
         f = (g[took] != reference).to_numpy(float)
         row = {"item_id": item}
@@ -163,7 +184,8 @@ def logistic_dif(m: pd.DataFrame, group: pd.Series, reference: str) -> pd.DataFr
             "group_coef": float(fits[1].params[2]),
             "delta_r2": dr2,
         }
-        row["lr_class"] = "A" if dr2 < 0.035 else ("B" if dr2 < 0.070 else "C")
+        significant = row["lr_p"] < 0.05
+        row["lr_class"] = "A" if dr2 < 0.035 or not significant else ("B" if dr2 < 0.070 else "C")
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -174,8 +196,14 @@ def dif_analysis(
     """MH and logistic DIF, with Benjamini-Hochberg adjusted p-values (``*_p_adj``)."""
     from statsmodels.stats.multitest import multipletests
 
-    if reference not in set(group.astype(str)):
-        raise ValueError(f"reference group '{reference}' does not occur in the group column")
+    labels = set(_groups(m, group).dropna())
+    if reference not in labels:
+        raise ValueError(
+            f"reference group '{reference}' does not occur in the group column"
+            f" (groups: {', '.join(sorted(labels)) or 'none'})"
+        )
+    if len(labels) < 2:
+        raise ValueError("DIF needs a reference and a focal group; the group column has one value")
     df = mantel_haenszel(m, group, reference).merge(
         logistic_dif(m, group, reference), on="item_id", how="left"
     )

@@ -85,12 +85,24 @@ def low_discrimination(row: Row, o: dict[str, float]) -> str | None:
     return None
 
 
-@flag("possible_miskey", min_share_gap=0.0)
+@flag("possible_miskey")
 def possible_miskey(row: Row, o: dict[str, float]) -> str | None:
     """A distractor with a positive point-biserial that the top score group chooses more often
-    than the key: check whether the distractor is also correct (or the key is wrong)."""
+    than the key: check whether the distractor is also correct (or the key is wrong). The note
+    does not name the option (reports must not reveal keys); see option_statistics.csv."""
     d = row.get("_attractive_distractor")
-    return f"distractor {d} attracts high scorers more than the key: possible miskey" if d else None
+    if d:
+        return "a distractor attracts high scorers more than the key: possible miskey"
+    return None
+
+
+@flag("not_estimable")
+def not_estimable(row: Row, o: dict[str, float]) -> str | None:
+    """Every candidate who took the item answered it the same way (all right or all wrong), so
+    it has no IRT parameters: check the key (all wrong) or whether the item is trivial."""
+    if int(_num(row, "n") or 0) > 0 and _num(row, "a") != _num(row, "a"):  # a is NaN
+        return "no IRT parameters: everyone answered it the same way"
+    return None
 
 
 @flag("poor_fit", max_p=0.01)

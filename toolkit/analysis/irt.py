@@ -132,31 +132,46 @@ def posterior(
 def item_standard_errors(
     matrix: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray, model: str
 ) -> np.ndarray:
-    """Standard errors of (a, b, c) from the item information of the expected counts at the
-    quadrature nodes (the complete-data information of the final EM step). Columns: a, b, c;
-    NaN where a parameter is fixed by the model."""
+    """Standard errors of (a, b, c) from the cross-product of the candidates' score vectors
+    (the empirical information of the marginal likelihood, which accounts for the
+    uncertainty in theta). Columns: a, b, c; NaN where the model fixes a parameter. For the
+    1PL the common a gets one standard error, repeated on every item."""
     theta, post = posterior(matrix, a, b, c)
     seen = ~np.isnan(matrix)
-    r = post.T @ seen  # expected candidates at each node, per item (nodes x items)
-    p = np.clip(irf(theta, a, b, c), 1e-9, 1 - 1e-9)
+    x = np.nan_to_num(matrix)
+    p = np.clip(irf(theta, a, b, c), 1e-9, 1 - 1e-9)  # nodes x items
+    z = theta[:, None] - b
+    pstar = 1 / (1 + np.exp(-a * z))
+    dp = {
+        "a": (1 - c) * pstar * (1 - pstar) * z,
+        "b": -(1 - c) * pstar * (1 - pstar) * a,
+        "c": 1 - pstar,
+    }
+    free = {"rasch": ["b"], "1pl": ["a", "b"], "2pl": ["a", "b"], "3pl": ["a", "b", "c"]}[model]
+    blocks: list[np.ndarray] = []
+    layout: list[tuple[str, int | None]] = []
+    for name in free:
+        h = dp[name] / (p * (1 - p))
+        g = seen * (x * (post @ h) - post @ (p * h))  # candidates x items
+        if model == "1pl" and name == "a":
+            blocks.append(g.sum(axis=1, keepdims=True))
+            layout.append(("a", None))
+        else:
+            blocks.append(g)
+            layout += [(name, j) for j in range(len(a))]
+    G = np.hstack(blocks)
     se = np.full((len(a), 3), np.nan)
-    for j in range(len(a)):
-        z = theta - b[j]
-        pstar = 1 / (1 + np.exp(-a[j] * z))
-        dp_da = (1 - c[j]) * pstar * (1 - pstar) * z
-        dp_db = -(1 - c[j]) * pstar * (1 - pstar) * a[j]
-        dp_dc = 1 - pstar
-        grads = {"a": dp_da, "b": dp_db, "c": dp_dc}
-        free = {"rasch": ["b"], "1pl": ["b"], "2pl": ["a", "b"], "3pl": ["a", "b", "c"]}[model]
-        g = np.vstack([grads[k] for k in free])
-        w = r[:, j] / (p[:, j] * (1 - p[:, j]))
-        info = (g * w) @ g.T
-        try:
-            cov = np.linalg.inv(info)
-        except np.linalg.LinAlgError:
-            continue
-        for k, name in enumerate(free):
-            se[j, "abc".index(name)] = float(np.sqrt(max(cov[k, k], 0)))
+    try:
+        cov = np.linalg.pinv(G.T @ G)
+    except np.linalg.LinAlgError:  # pragma: no cover
+        return se
+    diag = np.sqrt(np.clip(np.diag(cov), 0, None))
+    for k, (name, j) in enumerate(layout):
+        col = "abc".index(name)
+        if j is None:
+            se[:, col] = diag[k]
+        else:
+            se[j, col] = diag[k]
     return se
 
 
@@ -169,10 +184,17 @@ class Calibration:
     matrix: pd.DataFrame = field(repr=False)
 
     @cached_property
+    def estimated(self) -> pd.DataFrame:
+        """Parameters of the items that could be estimated (not all right or all wrong)."""
+        return self.params.dropna(subset=["a", "b"]).reset_index(drop=True)
+
+    @cached_property
     def abilities(self) -> pd.DataFrame:
         """EAP ability estimates and posterior standard deviations per candidate."""
-        a, b, c = (self.params[k].to_numpy() for k in "abc")
-        theta, post = posterior(self.matrix.to_numpy(float), a, b, c)
+        est = self.estimated
+        a, b, c = (est[k].to_numpy() for k in "abc")
+        x = self.matrix[est["item_id"].tolist()].to_numpy(float)
+        theta, post = posterior(x, a, b, c)
         eap = post @ theta
         psd = np.sqrt(np.maximum(post @ theta**2 - eap**2, 0))
         return pd.DataFrame({"candidate_id": self.matrix.index, "theta": eap, "se": psd})
@@ -185,13 +207,10 @@ class Calibration:
 
     def information(self, theta: np.ndarray) -> np.ndarray:
         """Test information at ``theta`` (sum of item information)."""
-        a, b, c = (self.params[k].to_numpy() for k in "abc")
+        a, b, c = (self.estimated[k].to_numpy() for k in "abc")
         p = irf(theta, a, b, c)
         info = a**2 * ((p - c) ** 2) / ((1 - c) ** 2) * (1 - p) / np.maximum(p, 1e-12)
         return info.sum(axis=1)
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.params.copy()
 
 
 def calibrate(

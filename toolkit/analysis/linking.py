@@ -41,7 +41,8 @@ class Link:
 
 
 def _common(source: pd.DataFrame, target: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    s, t = source.set_index("item_id"), target.set_index("item_id")
+    s = source.dropna(subset=["a", "b"]).set_index("item_id")
+    t = target.dropna(subset=["a", "b"]).set_index("item_id")
     ids = sorted(set(s.index) & set(t.index))
     return s.loc[ids], t.loc[ids]
 

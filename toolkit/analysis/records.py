@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..io import atomic_write_text
+from ..io import atomic_write_many
 from ..yamlio import dump, load_text
 from .irt import girth_version
 from .linking import Link, link
@@ -76,7 +76,8 @@ def bank_scale_anchors(bank: Bank) -> pd.DataFrame:
     rows = []
     for it in bank.items:
         s = it.stats or {}
-        if s.get("item_version") == it.version and "a" in s and "b" in s:
+        dichotomous = s.get("model", "2pl") in ("rasch", "1pl", "2pl", "3pl")
+        if s.get("item_version") == it.version and "a" in s and "b" in s and dichotomous:
             rows.append(
                 {
                     "item_id": it.id,
@@ -167,7 +168,8 @@ def write_back(
             {"item_id": item.id, **{k: v for k, v in stats.items() if k not in ("calibration",)}}
         )
         path = Path(item.path)
-        old = path.read_text(encoding="utf-8")
+        source = bank.sources.get(item.id)
+        old = source.text if source is not None else path.read_text(encoding="utf-8")
         new = _with_stats(old, stats)
         before, after = load_text(old), load_text(new)
         before["stats"] = stats
@@ -175,7 +177,10 @@ def write_back(
             raise RuntimeError(f"{path}: could not replace the stats block safely; nothing written")
         new_texts[path] = new
     rec_path = bank.root / "calibrations" / f"{rid}.yaml"
-    atomic_write_text(rec_path, dump(record))
-    for path, text in new_texts.items():
-        atomic_write_text(path, text)
+    if rec_path.exists():
+        raise FileExistsError(
+            f"{rec_path} already exists: a calibration of the same data, model"
+            " and date is recorded; remove it or pass another --date"
+        )
+    atomic_write_many({**new_texts, rec_path: dump(record)})
     return [rec_path, *new_texts]

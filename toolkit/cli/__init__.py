@@ -42,4 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file we were asked to write or read: say which, no traceback
+        where = exc.filename or ""
+        click.echo(f"Error: {where}{': ' if where else ''}{exc.strerror or exc}", err=True)
+        return 1
     return rv if isinstance(rv, int) else 0

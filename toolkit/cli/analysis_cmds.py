@@ -263,6 +263,11 @@ def analyze(
     is_flag=True,
     help="Record the calibration under bank/calibrations/ and update items' stats.",
 )
+@click.option(
+    "--allow-simulated",
+    is_flag=True,
+    help="Allow --write-back of a calibration of SIMULATED data (for demos and tests).",
+)
 @click.option("--date", help="Date recorded in the provenance (default: today, UTC).")
 @partial_opt
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str))
@@ -274,6 +279,7 @@ def calibrate(
     link_method: str,
     link_to_bank: bool,
     write_back: bool,
+    allow_simulated: bool,
     date: str | None,
     partial_credit: bool,
     out_dir: str,
@@ -288,7 +294,18 @@ def calibrate(
     from ..io import atomic_write_text
     from ..reporting.report import write_csv
 
-    bank = _bank(bank_dir)
+    report = load_report(bank_dir)
+    bank = report.bank
+    if write_back and not report.ok:
+        raise QbankUsageError(
+            "the bank has validation errors; fix them (`qbank validate`) before"
+            " writing statistics back"
+        )
+    if write_back and _is_simulated(responses) and not allow_simulated:
+        raise QbankUsageError(
+            f"{responses} is SIMULATED data (manifest.json); its statistics do"
+            " not belong in the bank - pass --allow-simulated for a demo"
+        )
     _, scored = _read_and_score(responses, fmt, bank, partial_credit)
     mx = scored.max_score.reindex(scored.matrix.columns).fillna(1.0)
     m = (scored.matrix >= mx.values).astype(float).where(scored.matrix.notna())

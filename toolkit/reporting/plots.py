@@ -32,7 +32,9 @@ def item_curves(cal: Calibration, items: list[str], path: Path, title: str) -> P
     """Item characteristic curves of ``items`` (one panel)."""
     plt = _plt()
     theta = np.linspace(-4, 4, 161)
-    par = cal.params.set_index("item_id").loc[items]
+    par = cal.estimated.set_index("item_id")
+    items = [i for i in items if i in par.index]
+    par = par.loc[items]
     p = irf(theta, par["a"].to_numpy(), par["b"].to_numpy(), par["c"].to_numpy())
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for j, item in enumerate(items):
@@ -70,8 +72,9 @@ def test_information(cal: Calibration, path: Path) -> Path:
     return out
 
 
-def option_traces(options: pd.DataFrame, item: str, path: Path) -> Path:
-    """Empirical option trace lines: share choosing each option by score group."""
+def option_traces(options: pd.DataFrame, item: str, path: Path, show_key: bool = False) -> Path:
+    """Empirical option trace lines: share choosing each option by score group. The key is
+    marked only with ``show_key`` (public items): reports must not reveal secure keys."""
     plt = _plt()
     g = options[options["item_id"] == item]
     cols = sorted([c for c in g.columns if c.startswith("share_g")], key=lambda c: int(c[7:]))

@@ -1,7 +1,9 @@
 """Write an analysis to a folder: CSV tables, plots, report.md and report.html.
 
-Reports contain item ids, statistics and flags only: no stems, options, keys or
-rationales, so they can be shared with people who must not see secure content. Every
+The human report (report.md, report.html, plots/) contains item ids, statistics and flags
+only: no stems, options text or rationales, and no keys of secure items (option trace lines
+mark the key of public items only). ``option_statistics.csv`` keeps a ``key`` column for
+psychometricians: it is confidential, like the bank itself. Every
 string that comes from data (ids, group names) is HTML-escaped before it enters the
 Markdown, and the HTML is rendered from that Markdown.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +34,13 @@ def write_csv(df: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()!|~])")
+
+
 def _e(x: Any) -> str:
-    return html.escape(str(x), quote=False).replace("|", "\\|")
+    """Data text made inert: Markdown punctuation backslash-escaped (no links, images or
+    emphasis can be formed) and HTML special characters escaped."""
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", str(x)), quote=False)
 
 
 def _f(x: Any, nd: int = 2) -> str:
@@ -90,8 +98,12 @@ def write_analysis(
     flagged = result.item_statistics[result.item_statistics["flags"] != ""]
     trace_items = list(flagged["item_id"])[:20]
     for item in trace_items:
+        it = bank.by_id.get(item)
         p = plots.option_traces(
-            result.option_statistics, item, out / "plots" / f"options-{item}.png"
+            result.option_statistics,
+            item,
+            out / "plots" / f"options-{item}.png",
+            show_key=bool(it and not it.is_secure),
         )
         pics.append((f"Option trace lines, {item}", p.name))
     written += [out / "plots" / name for _, name in pics]
@@ -121,7 +133,7 @@ def _markdown(
             "",
         ]
     lines += [
-        f"Source: `{_e(source)}` · model: **{_e(info['model'])}** · candidates: {info['candidates']}"
+        f"Source: {_e(source)} · model: **{_e(info['model'])}** · candidates: {info['candidates']}"
         f" · items: {info['items']} · forms: {info['forms']} · responses: {info['responses']}",
         "",
         f"Marginal reliability: **{_f(info['marginal_reliability'])}**",
@@ -173,7 +185,7 @@ def _markdown(
             "",
             "## Differential item functioning",
             "",
-            f"Group column `{_e(info['group'])}`. Mantel-Haenszel: {len(c)} item(s) in ETS"
+            f"Group column {_e(info['group'])}. Mantel-Haenszel: {len(c)} item(s) in ETS"
             f" class C, {len(b)} in class B (negative D favours the reference group).",
             "",
         ]

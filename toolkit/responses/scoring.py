@@ -36,10 +36,12 @@ class Scored:
 
 
 def score_one(chosen: frozenset[str], key: frozenset[str], partial: bool) -> float:
-    """All-or-nothing, or partial credit: correct picks minus wrong picks, floored at 0."""
+    """All-or-nothing, or partial credit: one point per correct pick, minus one for each pick
+    beyond the number asked for (floored at 0), so choosing every option earns nothing."""
     if not partial or len(key) == 1:
         return float(chosen == key)
-    return float(max(0, len(chosen & key) - len(chosen - key)))
+    over = max(0, len(chosen) - len(key))
+    return float(max(0, len(chosen & key) - over))
 
 
 def score(
