@@ -95,10 +95,6 @@ class Blueprint:
     def topics(self) -> dict[str, Topic]:
         return {t.id: t for d in self.domains for t in d.topics}
 
-    @cached_property
-    def domain_by_id(self) -> dict[str, Domain]:
-        return {d.id: d for d in self.domains}
-
     def iter_goals(self) -> Iterator[Goal]:
         return iter(self.goals.values())
 

@@ -9,7 +9,7 @@ or a Markdown summary. Nothing else formats diagnostics.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -45,13 +45,11 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str]:
     return (d.path, d.line, d.column, d.code, d.message)
 
 
-def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
-    return any(d.severity is Severity.ERROR for d in diagnostics)
-
-
 def _location(d: Diagnostic) -> str:
     if d.line <= 0:
         return d.path
+    if d.column <= 0:  # a row of a data file: no column
+        return f"{d.path}:{d.line}"
     return f"{d.path}:{d.line}:{d.column}"
 
 

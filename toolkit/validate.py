@@ -165,9 +165,27 @@ def validate_bank(
     selected: set[Path] | None = None
     if paths is not None:
         chosen = _expand(paths)
-        selected = {p.resolve() for p in chosen}
+        # The blueprint is always checked; other files outside items/ are not items.
+        bp_resolved = bp_path.resolve()
+        others = [p for p in chosen if p.resolve() != bp_resolved]
+        selected = {p.resolve() for p in others}
         known = {p.resolve() for p in files}
-        files += [p for p in chosen if p.resolve() not in known and p.suffix in (".yaml", ".yml")]
+        items_abs = items_root.resolve()
+        for p in others:
+            if p.resolve() in known:
+                continue
+            if p.suffix not in (".yaml", ".yml") or not p.resolve().is_relative_to(items_abs):
+                diags.append(
+                    _diag(
+                        display_path(p),
+                        "P010",
+                        f"not an item file: items are .yaml files under"
+                        f" {display_path(items_root)}/ (the blueprint and calibration"
+                        " records have their own checks)",
+                    )
+                )
+            else:
+                files.append(p)
     for stray in sorted(items_root.rglob("*.yml")) if items_root.is_dir() else []:
         diags.append(
             _diag(
@@ -199,6 +217,7 @@ def validate_bank(
 
     if selected is not None:
         shown_selected = {display_path(p) for p in selected}
+        shown_selected |= {d.path for d in diags if d.code == "P010"}
         bp_shown = display_path(bp_path)
         diags = [d for d in diags if d.path in shown_selected or d.path == bp_shown]
 

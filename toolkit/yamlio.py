@@ -37,6 +37,7 @@ PARSE_CODES = {
     "P007": "YAML anchors or aliases (refused: alias bombs)",
     "P008": "file cannot be read",
     "P009": "item file with a .yml extension",
+    "P010": "a file given to `qbank validate` that is not an item file",
 }
 """Codes of problems found while reading files (documented in docs/validate.md)."""
 

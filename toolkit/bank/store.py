@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ..blueprint import Blueprint, Goal
+from ..blueprint import Blueprint
 from .model import Item
 
 
@@ -30,9 +30,6 @@ class Bank:
 
     def get(self, item_id: str) -> Item:
         return self.by_id[item_id]
-
-    def goal_of(self, item: Item) -> Goal:
-        return self.blueprint.goals[item.learning_goal]
 
     def filter(
         self,

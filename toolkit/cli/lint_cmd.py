@@ -65,7 +65,7 @@ def lint(
             (r.code, r.name, r.scope, config.severity(r), r.summary[:70])
             for r in rules_by_code().values()
         ]
-        emit(render_table(["code", "name", "scope", "severity", "summary"], rows))
+        emit(render_table(["code", "name", "scope", "severity", "summary"], rows), out)
         return
     if select or ignore:
         config = LintConfig(
@@ -138,7 +138,8 @@ def coverage(
     emit(
         render_table(
             ["id", "level", "title", "approved", "items", "target", "gap"], rows, "lllrrrr"
-        )
+        ),
+        out,
     )
     below = cov.goals_below_target
     click.echo(
