@@ -110,3 +110,13 @@ def test_linking_needs_common_items() -> None:
     b = pd.DataFrame({"item_id": ["y", "z"], "a": [1, 1], "b": [0, 1], "c": [0, 0]})
     with pytest.raises(ValueError, match="at least 2 common items"):
         mean_sigma(a, b)
+
+
+def test_a_few_missing_rows_do_not_make_new_forms(study) -> None:
+    m, *_ = study
+    holes = m.copy()
+    holes.iloc[0, 0] = np.nan  # one candidate misses one row
+    holes.iloc[2500, 3] = np.nan
+    forms = detect_forms(holes)
+    assert forms.nunique() == 2
+    assert forms.iloc[0] == forms.iloc[1] and forms.iloc[2500] == forms.iloc[2501]

@@ -185,3 +185,23 @@ def test_simulation_is_labelled_and_deterministic(tmp_bank: TmpBank, tmp_path: P
     assert data.diagnostics == [] and len(data.frame) == 2 * 50 * 20
     with pytest.raises(ValueError, match="need"):
         make_forms(bank, n_forms=5, length=40, anchors=5)
+
+
+def test_lookalike_item_columns_and_float_versions(bank, tmp_path: Path) -> None:
+    wide = write(tmp_path, "candidate_id,PMLE-0001,pmle-0002\nc1,B,A;C\n", "w.csv")
+    with pytest.raises(ResponseFileError) as exc:
+        read_responses(wide, "wide", bank)
+    d = exc.value.diagnostics[0]
+    assert d.code == "R003" and "did you mean 'PMLE-0002'" in d.message
+    df = pd.DataFrame(
+        {
+            "candidate_id": ["c1", "c2"],
+            "item_id": ["PMLE-0001"] * 2,
+            "response": ["B", "B"],
+            "item_version": [1.0, None],
+        }
+    )
+    p = tmp_path / "v.parquet"
+    df.to_parquet(p)
+    data = read_responses(p, "long", bank)
+    assert data.diagnostics == [] and data.frame["item_version"].tolist() == ["1", ""]

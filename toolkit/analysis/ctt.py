@@ -46,8 +46,9 @@ def item_statistics(
     max_score: pd.Series | None = None,
 ) -> pd.DataFrame:
     """One row per item: n, p_value, point_biserial (corrected item-rest), discrimination
-    index (upper minus lower 27% by rest score), omit_rate, alpha_if_deleted (within the
-    candidates who took the item, over the items they all took)."""
+    index (upper minus lower 27% by rest score), omit_rate, and alpha_if_deleted: the alpha of
+    the item's form (the largest form with the item, over the items all its candidates took)
+    without the item; ``alpha_form`` names that form."""
     x = m.to_numpy(float)
     mx = (
         max_score.reindex(m.columns).fillna(1.0).to_numpy()
@@ -55,6 +56,12 @@ def item_statistics(
         else np.ones(m.shape[1])
     )
     rest = rest_scores(m).to_numpy()
+    groups = (
+        forms.reindex(m.index).fillna("").astype(str)
+        if forms is not None
+        else pd.Series("", index=m.index)
+    )
+    form_rows = {f: groups.to_numpy() == f for f in groups.value_counts().index}  # largest first
     rows = []
     for j, item in enumerate(m.columns):
         col = x[:, j]
@@ -70,14 +77,17 @@ def item_statistics(
             if len(low) and len(high):
                 disc = float((high.mean() - low.mean()) / mx[j])
         omit = float(omitted.iloc[:, j][seen].mean()) if omitted is not None and n else 0.0
-        # alpha if deleted: candidates who took the item, the items all of them took
-        sub = x[seen]
-        cols = ~np.isnan(sub).any(axis=0)
-        a_del = float("nan")
-        if cols.sum() > 2:
-            keep = cols.copy()
-            keep[j] = False
-            a_del = cronbach_alpha(sub[:, keep])
+        a_del, a_form = float("nan"), ""
+        for f, in_form in form_rows.items():  # the largest form that has the item
+            sub = x[in_form & seen]
+            if not len(sub):
+                continue
+            cols = ~np.isnan(sub).any(axis=0)
+            if cols.sum() > 2 and cols[j]:
+                keep = cols.copy()
+                keep[j] = False
+                a_del, a_form = cronbach_alpha(sub[:, keep]), f
+            break
         rows.append(
             {
                 "item_id": item,
@@ -87,6 +97,7 @@ def item_statistics(
                 "discrimination_index": disc,
                 "omit_rate": omit,
                 "alpha_if_deleted": a_del,
+                "alpha_form": a_form,
             }
         )
     return pd.DataFrame(rows)

@@ -20,16 +20,36 @@ from .irt import Calibration, calibrate
 from .linking import Link, link, mean_sigma
 
 
-def detect_forms(m: pd.DataFrame, form_ids: pd.Series | None = None) -> pd.Series:
+def detect_forms(
+    m: pd.DataFrame, form_ids: pd.Series | None = None, min_candidates: int = 30
+) -> pd.Series:
     """Form of each candidate: ``form_ids`` when given and non-empty, else the pattern of
-    administered items (candidates who saw exactly the same items share a form)."""
+    administered items. Patterns shared by fewer than ``min_candidates`` candidates (a missing
+    row or two) join the large pattern whose items overlap theirs most; their missing cells
+    stay "not administered"."""
     if form_ids is not None:
         f = form_ids.reindex(m.index).fillna("").astype(str)
         if (f != "").all():
             return f
-    pattern = m.notna().apply(lambda r: "".join("1" if v else "0" for v in r), axis=1)
-    codes = {p: f"P{n + 1}" for n, p in enumerate(sorted(pattern.unique(), reverse=True))}
-    return pattern.map(codes)
+    seen = m.notna().to_numpy()
+    keys = ["".join("1" if v else "0" for v in row) for row in seen]
+    pattern = pd.Series(keys, index=m.index)
+    sizes = pattern.value_counts()
+    large = [p for p in sizes.index if sizes[p] >= min_candidates] or [sizes.index[0]]
+    large_sets = {p: {i for i, ch in enumerate(p) if ch == "1"} for p in large}
+
+    def home(p: str) -> str:
+        if p in large_sets:
+            return p
+        items = {i for i, ch in enumerate(p) if ch == "1"}
+        return max(
+            large,
+            key=lambda q: (len(items & large_sets[q]) / len(items | large_sets[q]), sizes[q], q),
+        )
+
+    merged = pattern.map({p: home(p) for p in sizes.index})
+    codes = {p: f"P{n + 1}" for n, p in enumerate(sorted(merged.unique(), reverse=True))}
+    return merged.map(codes)
 
 
 @dataclass(frozen=True)
@@ -74,7 +94,10 @@ def calibrate_forms(
     for f in order.index:
         sub = m.loc[forms == f]
         sub = sub.loc[:, sub.notna().any(axis=0)]
-        per_form[str(f)] = calibrate(sub, model)
+        try:
+            per_form[str(f)] = calibrate(sub, model)
+        except ValueError as exc:
+            raise ValueError(f"form {f} ({len(sub)} candidates): {exc}") from None
     ref_params = per_form[reference].params
     links: dict[str, Link] = {}
     checks: dict[str, Link] = {}

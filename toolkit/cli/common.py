@@ -37,7 +37,7 @@ def format_option(choices: list[str] | None = None, default: str = "text"):  # t
 def load_report(bank_dir: str, note_invalid: bool = False):  # type: ignore[no-untyped-def]
     """Validate the bank for a command; usage error (exit 2) when it or its blueprint is unusable.
 
-    With ``note_invalid``, say on stderr how many files with problems are left out.
+    With ``note_invalid``, say on stderr how many files have validation errors.
     """
     from ..validate import BankNotFound, validate_bank
 
@@ -52,7 +52,9 @@ def load_report(bank_dir: str, note_invalid: bool = False):  # type: ignore[no-u
     if note_invalid and not report.ok:
         files = len({d.path for d in report.errors})
         click.echo(
-            f"note: {files} file(s) with problems are left out; run `qbank validate`", err=True
+            f"note: {files} file(s) have validation errors (those that cannot be parsed or break the"
+            " schema are left out); run `qbank validate`",
+            err=True,
         )
     return report
 

@@ -96,7 +96,8 @@ def lint(
         )
     if invalid:
         click.echo(
-            f"{invalid} file(s) failed validation and were not linted; run `qbank validate`",
+            f"{invalid} file(s) have validation errors (unreadable or schema-invalid files are not"
+            " linted); run `qbank validate`",
             err=True,
         )
     click.get_current_context().exit(0 if result.ok and not invalid else 1)

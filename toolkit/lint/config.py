@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from .registry import Rule, rules_by_code
 
 SEVERITIES = ("error", "warning", "info", "off")
@@ -89,6 +87,8 @@ class LintConfig:
 
 
 def parse_config(table: dict[str, Any], source: str = "") -> LintConfig:
+    from jsonschema import Draft202012Validator
+
     errors = sorted(Draft202012Validator(config_schema()).iter_errors(table), key=lambda e: e.path)
     if errors:
         e = errors[0]

@@ -15,6 +15,7 @@ header is line 1) and 1-based row indexes for Parquet.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ FORMATS = ("long", "wide", "scored")
 LONG_REQUIRED = ("candidate_id", "item_id", "response")
 RESERVED = {"candidate_id", "item_id", "response", "form_id", "item_version"}
 OMIT_MARK = "-"
+_ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]{1,9}-[0-9]{4,}$")
 
 
 class ResponseFileError(Exception):
@@ -161,6 +163,27 @@ def read_responses(
     else:
         _check_columns(df, ("candidate_id",), shown)
         item_cols = [c for c in df.columns if bank is not None and c in bank.by_id]
+        if bank is not None:
+            lookalike = [c for c in df.columns if c not in bank.by_id and _ITEM_ID.match(c)]
+            if lookalike:
+                upper = {i.upper(): i for i in bank.by_id}
+                raise ResponseFileError(
+                    [
+                        _diag(
+                            shown,
+                            1,
+                            "R003",
+                            f"column '{c}' looks like an item id but is not an item of the bank"
+                            + (
+                                f" (did you mean '{upper[c.upper()]}'?)"
+                                if c.upper() in upper
+                                else ""
+                            )
+                            + "; rename or remove the column",
+                        )
+                        for c in lookalike
+                    ]
+                )
         if bank is None:
             item_cols = [c for c in df.columns if c not in {"candidate_id", "form_id"}]
         if not item_cols:
@@ -190,6 +213,9 @@ def read_responses(
     long = long[["candidate_id", "item_id", "response", "form_id", "item_version", "row"]].copy()
     for col in ("candidate_id", "item_id", "response", "form_id", "item_version"):
         long[col] = long[col].astype(str).str.strip()
+    # Parquet stores a nullable integer column as float: "1.0" is version 1; "nan" is blank.
+    long["item_version"] = long["item_version"].str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    long.loc[long["item_version"].isin(["nan", "None", "<NA>"]), "item_version"] = ""
     diags = _check_rows(long, bank, shown, scored=fmt == "scored")
     bad_rows = {d.line for d in diags}
     long = long[~long["row"].isin(bad_rows)] if bad_rows else long
