@@ -119,3 +119,15 @@ def test_polytomous_grm_recovers_thresholds_and_pcm_runs() -> None:
     pcm = calibrate_polytomous(m, "pcm")
     assert pcm["categories"].tolist() == [3] * 4 + [2] * 6
     assert np.corrcoef(pcm["b"], grm["b"])[0, 1] > 0.9
+
+
+def test_items_without_variance_are_not_estimable() -> None:
+    m, _ = simulate_matrix(800, 10, seed=3)
+    m["I00"] = 1.0  # everyone right
+    m["I01"] = 0.0  # everyone wrong
+    cal = calibrate(m, "2pl")
+    p = cal.params.set_index("item_id")
+    assert p.loc[["I00", "I01"], ["a", "b"]].isna().all().all()
+    assert p.drop(index=["I00", "I01"])[["a", "b"]].notna().all().all()
+    assert cal.abilities["theta"].notna().all()
+    assert np.isfinite(cal.information(np.linspace(-3, 3, 7))).all()

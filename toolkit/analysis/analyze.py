@@ -95,6 +95,7 @@ def analyze(
         else pd.DataFrame()
     )
     dif = None
+    ref = None
     if group:
         if group not in scored.covariates.columns:
             raise ValueError(
@@ -102,7 +103,10 @@ def analyze(
                 f" columns are: {', '.join(scored.covariates.columns[1:]) or 'none'}"
             )
         g = scored.covariates.set_index("candidate_id")[group].astype(str)
-        ref = reference or str(g.value_counts().idxmax())
+        labelled = g[g.str.strip() != ""]
+        if labelled.empty:
+            raise ValueError(f"group column '{group}' is blank for every candidate")
+        ref = reference or str(labelled.value_counts().idxmax())
         dif = dif_analysis(dich, g, ref)
     table = stats.merge(cal.params, on="item_id", how="left").merge(fit, on="item_id", how="left")
     if dif is not None:
@@ -125,7 +129,7 @@ def analyze(
         "link_method": link_method if links is not None else None,
         "marginal_reliability": cal.marginal_reliability,
         "group": group,
-        "reference": reference if group else None,
+        "reference": ref if group else None,
         "responses": int(m.notna().to_numpy().sum()),
     }
     return AnalysisResult(table, opt, cal.params, ab, reliab, ld, cal, dif, links, info)

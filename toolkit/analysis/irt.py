@@ -221,15 +221,17 @@ def calibrate(
     """Calibrate a scored matrix (candidates x items; 1, 0, NaN = not administered)."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
-    m = matrix.astype(float)
-    if m.shape[1] < 2 or m.shape[0] < 10:
-        raise ValueError("calibration needs at least 10 candidates and 2 items")
-    data = _to_girth(m.to_numpy())
-    a, b, c = (estimator or _estimate)(model, data)
-    se = item_standard_errors(m.to_numpy(), a, b, c, model)
+    m = _checked(matrix)
+    est = m.loc[:, [estimable(m[col]) for col in m.columns]]
+    if est.shape[1] < 2:
+        raise ValueError(
+            "fewer than 2 items have both right and wrong answers; nothing to calibrate"
+        )
+    a, b, c = (estimator or _estimate)(model, _to_girth(est.to_numpy()))
+    se = item_standard_errors(est.to_numpy(), a, b, c, model)
     params = pd.DataFrame(
         {
-            "item_id": list(m.columns),
+            "item_id": list(est.columns),
             "a": a,
             "b": b,
             "c": c,
@@ -238,7 +240,25 @@ def calibrate(
             "se_c": se[:, 2],
         }
     )
+    # Items everyone (or no one) answered correctly have no estimable parameters (NaN).
+    params = params.set_index("item_id").reindex(list(m.columns)).reset_index()
     return Calibration(model, params, m)
+
+
+def _checked(matrix: pd.DataFrame) -> pd.DataFrame:
+    m = matrix.astype(float)
+    if m.shape[1] < 2 or m.shape[0] < 10:
+        raise ValueError(
+            f"calibration needs at least 10 candidates and 2 items; got"
+            f" {m.shape[0]} candidates and {m.shape[1]} items"
+        )
+    return m
+
+
+def estimable(column: pd.Series) -> bool:
+    """An item is estimable when the candidates who took it gave both right and wrong answers."""
+    v = column.dropna()
+    return bool(len(v) and v.min() < v.max())
 
 
 POLYTOMOUS_MODELS = ("grm", "pcm")
@@ -255,9 +275,7 @@ def calibrate_polytomous(matrix: pd.DataFrame, model: str = "grm") -> pd.DataFra
 
     if model not in POLYTOMOUS_MODELS:
         raise ValueError(f"unknown polytomous model {model!r}; choose grm or pcm")
-    m = matrix.astype(float)
-    if m.shape[1] < 2 or m.shape[0] < 10:
-        raise ValueError("calibration needs at least 10 candidates and 2 items")
+    m = _checked(matrix)
     data = _to_girth(m.to_numpy())
     opts = {"quadrature_n": N_QUAD, "quadrature_bounds": QUAD_BOUNDS}
     r = (grm_mml if model == "grm" else pcm_mml)(data, options=opts)
