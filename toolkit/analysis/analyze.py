@@ -10,7 +10,7 @@ import pandas as pd
 from . import ctt
 from .dif import dif_analysis
 from .fit import q3, s_x2
-from .flags import apply_flags, attractive_distractors, flag_messages
+from .flags import attractive_distractors, evaluate_flags
 from .forms import calibrate_forms, detect_forms
 from .irt import Calibration, calibrate
 
@@ -53,9 +53,7 @@ def analyze(
     """Classical statistics, IRT calibration (per form and linked when several forms were
     given to different groups), fit, local dependence, DIF (with ``group``) and flags."""
     m = scored.matrix
-    # Polytomous partial-credit scores are dichotomized (full credit) for the IRT model.
-    mx = scored.max_score.reindex(m.columns).fillna(1.0)
-    dich = (m >= mx.values).astype(float).where(m.notna())
+    dich = scored.dichotomous()  # partial credit counts as correct only when full
     forms = detect_forms(dich, scored.forms)
     stats = ctt.item_statistics(m, scored.omitted, forms, scored.max_score)
     options = {i.id: [(o.id, o.correct) for o in i.options] for i in bank.items}
@@ -115,10 +113,9 @@ def analyze(
         )
     attractive = attractive_distractors(opt)
     table["_attractive_distractor"] = [attractive.get(i, "") for i in table["item_id"]]
-    table["flags"] = apply_flags(table, flag_overrides)
-    table["flag_notes"] = [
-        " | ".join(flag_messages(r, flag_overrides)) for r in table.to_dict("records")
-    ]
+    raised = [evaluate_flags(r, flag_overrides) for r in table.to_dict("records")]
+    table["flags"] = [";".join(raised_ids) for raised_ids, _ in raised]
+    table["flag_notes"] = [" | ".join(notes) for _, notes in raised]
     table = table.drop(columns=["_attractive_distractor"])
     reliab = ctt.form_reliability(dich, forms)
     info = {

@@ -149,30 +149,18 @@ def attractive_distractors(options: pd.DataFrame, groups: int = 5) -> dict[str, 
     return out
 
 
-def apply_flags(
-    stats: pd.DataFrame, overrides: dict[str, dict[str, float]] | None = None
-) -> pd.Series:
-    """A ``flags`` column: the ids of the flags each item raised, joined by ';'."""
+def evaluate_flags(
+    row: Row, overrides: dict[str, dict[str, float]] | None = None
+) -> tuple[list[str], list[str]]:
+    """The ids of the flags ``row`` raises and their messages (thresholds from ``overrides``)."""
     overrides = overrides or {}
-    out = []
-    for row in stats.to_dict("records"):
-        raised = []
-        for f in FLAGS:
-            opts = {**f.options, **overrides.get(f.id, {})}
-            if f.func(row, opts):
-                raised.append(f.id)
-        out.append(";".join(raised))
-    return pd.Series(out, index=stats.index, name="flags")
-
-
-def flag_messages(row: Row, overrides: dict[str, dict[str, float]] | None = None) -> list[str]:
-    overrides = overrides or {}
-    msgs = []
+    ids, notes = [], []
     for f in FLAGS:
-        m = f.func(row, {**f.options, **overrides.get(f.id, {})})
-        if m:
-            msgs.append(m)
-    return msgs
+        msg = f.func(row, {**f.options, **overrides.get(f.id, {})})
+        if msg:
+            ids.append(f.id)
+            notes.append(msg)
+    return ids, notes
 
 
 def flag_config_schema() -> dict[str, Any]:

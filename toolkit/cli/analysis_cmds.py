@@ -307,8 +307,7 @@ def calibrate(
             " not belong in the bank - pass --allow-simulated for a demo"
         )
     _, scored = _read_and_score(responses, fmt, bank, partial_credit)
-    mx = scored.max_score.reindex(scored.matrix.columns).fillna(1.0)
-    m = (scored.matrix >= mx.values).astype(float).where(scored.matrix.notna())
+    m = scored.dichotomous()
     forms = detect_forms(m, scored.forms)
     options: dict[str, Any] = {
         "format": fmt,

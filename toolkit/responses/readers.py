@@ -76,7 +76,8 @@ def _read_table(path: Path, shown: str) -> tuple[pd.DataFrame, int]:
             ) from None
         df = df.astype(object).where(df.notna(), "").astype(str)
         return df, 1
-    head = path.read_bytes()[:65536]
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
     if b"\x00" in head:
         raise ResponseFileError(
             [

@@ -34,6 +34,12 @@ class Scored:
     max_score: pd.Series
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    def dichotomous(self) -> pd.DataFrame:
+        """1 for full credit, 0 otherwise, NaN = not administered (what IRT models use)."""
+        mx = self.max_score.reindex(self.matrix.columns).fillna(1.0)
+        m = self.matrix
+        return (m >= mx.values).astype(float).where(m.notna())
+
 
 def score_one(chosen: frozenset[str], key: frozenset[str], partial: bool) -> float:
     """All-or-nothing, or partial credit: one point per correct pick, minus one for each pick
