@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import getpass
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from .bank.store import Bank
+from .gitutil import git_text
 from .io import atomic_write_text
 from .yamlio import dump
 
@@ -17,12 +17,7 @@ LETTERS = "ABCDEFGHIJ"
 
 def default_author() -> str:
     """``git config user.name``, else the login name."""
-    try:
-        name = subprocess.run(
-            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        name = ""
+    name = (git_text(".", "config", "user.name") or "").strip()
     if name:
         return name
     try:

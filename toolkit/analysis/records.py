@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..gitutil import git_text
 from ..io import atomic_write_many
 from ..yamlio import dump, load_text
 from .irt import girth_version
@@ -38,22 +38,12 @@ def file_sha256(path: str | Path) -> str:
 
 
 def bank_commit(root: Path) -> str:
-    try:
-        res = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=False
-        )
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "."],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
+    """The bank's git commit, with ``+dirty`` when the bank has uncommitted changes."""
+    head = git_text(root, "rev-parse", "HEAD")
+    if head is None:
         return "unknown"
-    if res.returncode != 0:
-        return "unknown"
-    return res.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    dirty = git_text(root, "status", "--porcelain", "--", ".")
+    return head.strip() + ("+dirty" if dirty and dirty.strip() else "")
 
 
 def provenance(

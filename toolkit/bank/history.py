@@ -3,21 +3,13 @@ of the item version that was actually administered."""
 
 from __future__ import annotations
 
-import subprocess
 from functools import cache
 from pathlib import Path
 
+from ..gitutil import git_text as _git
 from ..schemas import is_valid
 from ..yamlio import YamlProblem, load_text
 from .model import Item
-
-
-def _git(cwd: Path, *args: str) -> str | None:
-    try:
-        res = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
-    except OSError:
-        return None
-    return res.stdout.decode("utf-8", "replace") if res.returncode == 0 else None
 
 
 @cache

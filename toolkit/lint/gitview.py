@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..gitutil import GitError, git
 from ..yamlio import YamlProblem, load_text
 
-
-class GitError(RuntimeError):
-    """git is missing, the bank is not in a repository, or the revision is unknown."""
-
-
-def _git(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
-    try:
-        res = subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True, check=False)
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc.strerror}") from None
-    if res.returncode != 0:
-        msg = res.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(msg[-1] if msg else f"git {' '.join(args)} failed")
-    return res.stdout
+__all__ = ["GitError", "GitView", "load_git_view"]
 
 
 @dataclass(frozen=True)
@@ -39,14 +26,14 @@ class GitView:
 
 def load_git_view(bank_root: Path, ref: str) -> GitView:
     items_dir = (bank_root / "items").resolve()
-    top = Path(_git(bank_root, "rev-parse", "--show-toplevel").decode().strip())
+    top = Path(git(bank_root, "rev-parse", "--show-toplevel").decode().strip())
     rel = items_dir.relative_to(top).as_posix() if items_dir.is_relative_to(top) else "."
     try:
-        _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     except GitError:
         raise GitError(f"unknown git revision '{ref}'") from None
 
-    listing = _git(top, "ls-tree", "-r", "-z", ref, "--", rel).decode("utf-8", "replace")
+    listing = git(top, "ls-tree", "-r", "-z", ref, "--", rel).decode("utf-8", "replace")
     entries = []
     for rec in filter(None, listing.split("\0")):
         meta, path = rec.split("\t", 1)
@@ -56,7 +43,7 @@ def load_git_view(bank_root: Path, ref: str) -> GitView:
     old_items: dict[str, dict[str, Any]] = {}
     old_paths: dict[str, str] = {}
     if entries:
-        out = _git(top, "cat-file", "--batch", input="".join(f"{s}\n" for s, _ in entries).encode())
+        out = git(top, "cat-file", "--batch", input="".join(f"{s}\n" for s, _ in entries).encode())
         pos = 0
         for _, path in entries:
             header_end = out.index(b"\n", pos)
@@ -71,9 +58,9 @@ def load_git_view(bank_root: Path, ref: str) -> GitView:
                 old_items[data["id"]] = data
                 old_paths[data["id"]] = path
 
-    changed = _git(top, "diff", "--name-only", "--no-renames", "-z", ref, "--", rel).decode()
-    untracked = _git(top, "ls-files", "--others", "--exclude-standard", "-z", "--", rel).decode()
+    changed = git(top, "diff", "--name-only", "--no-renames", "-z", ref, "--", rel).decode()
+    untracked = git(top, "ls-files", "--others", "--exclude-standard", "-z", "--", rel).decode()
     changed_ids = {Path(p).stem for p in (changed + untracked).split("\0") if p.endswith(".yaml")}
-    deleted = _git(top, "log", "--all", "--diff-filter=D", "--name-only", "--format=", "--", rel)
+    deleted = git(top, "log", "--all", "--diff-filter=D", "--name-only", "--format=", "--", rel)
     deleted_ids = {Path(p).stem for p in deleted.decode().splitlines() if p.endswith(".yaml")}
     return GitView(ref, old_items, old_paths, frozenset(changed_ids), frozenset(deleted_ids))
