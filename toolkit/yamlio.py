@@ -34,7 +34,7 @@ PARSE_CODES = {
     "P004": "the file is not a mapping (a list or a single value)",
     "P005": "binary content or invalid UTF-8",
     "P006": "file larger than the size limit",
-    "P007": "YAML anchors or aliases (refused: alias bombs)",
+    "P007": "YAML aliases (refused: alias bombs); anchors alone are harmless",
     "P008": "file cannot be read",
     "P009": "item file with a .yml extension",
     "P010": "a file given to `qbank validate` that is not an item file",
@@ -64,12 +64,30 @@ class _DuplicateKey(yaml.YAMLError):
         self.first = first
 
 
+class _AliasUsed(yaml.YAMLError):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__("alias")
+        self.mark = mark
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """libyaml-backed safe loader that refuses duplicate keys and keeps dates as text."""
+    """libyaml-backed safe loader that refuses aliases and duplicate keys, and keeps dates as
+    text. libyaml composes aliases as shared nodes, so an alias bomb stays small until
+    construction, which stops at the first node that would be constructed twice."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            raise _AliasUsed(node.start_mark)
+        return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, yaml.MappingNode):  # pragma: no cover - guarded by the resolver
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping node, but found {node.id}", node.start_mark
+            )
+        mapping: dict[Any, Any] = {}
         seen: dict[Any, yaml.Mark] = {}
-        for key_node, _ in node.value:
+        for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=deep)
             try:
                 hash(key)
@@ -83,7 +101,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             if key in seen:
                 raise _DuplicateKey(key, key_node.start_mark, seen[key])
             seen[key] = key_node.start_mark
-        return super().construct_mapping(node, deep=deep)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
 
 
 def _construct_str(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
@@ -129,17 +148,6 @@ def decode(data: bytes) -> str:
     return text
 
 
-def _has_anchor_or_alias(text: str) -> tuple[int, int] | None:
-    """Position of the first anchor or alias, if any (checked with the C parser's events)."""
-    if "&" not in text and "*" not in text:
-        return None
-    for event in yaml.parse(text, Loader=_BaseLoader):
-        anchor = getattr(event, "anchor", None)
-        if isinstance(event, yaml.AliasEvent) or anchor:
-            return event.start_mark.line + 1, event.start_mark.column + 1
-    return None
-
-
 def _mark_pos(mark: yaml.Mark | None) -> tuple[int, int]:
     if mark is None:
         return 0, 0
@@ -153,18 +161,14 @@ def load_text(text: str) -> Any:
     ):
         raise YamlProblem("P003", "file is empty; an item file must contain a YAML mapping", 1, 1)
     try:
-        pos = _has_anchor_or_alias(text)
-    except yaml.YAMLError:
-        pos = None  # the syntax error is reported below, with its position
-    if pos is not None:
+        docs = list(yaml.load_all(text, Loader=_Loader))
+    except _AliasUsed as exc:
         raise YamlProblem(
             "P007",
-            "YAML anchors and aliases (&name, *name) are not allowed in bank files;"
-            " write the value out in full",
-            *pos,
-        )
-    try:
-        docs = list(yaml.load_all(text, Loader=_Loader))
+            "YAML aliases (*name) are not allowed in bank files; write the value out in full"
+            " (the anchored value starts here)",
+            *_mark_pos(exc.mark),
+        ) from None
     except _DuplicateKey as exc:
         line, col = _mark_pos(exc.mark)
         first_line, _ = _mark_pos(exc.first)
