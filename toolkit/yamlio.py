@@ -4,7 +4,7 @@ Design (see docs/design.md): clean files are parsed once by libyaml (PyYAML's C
 ``CSafeLoader``); line and column numbers are only needed when something is wrong,
 so :class:`YamlDocument` composes the position-carrying node tree lazily, the first
 time a diagnostic asks for a position. Hostile input is rejected before or while
-parsing: size limit, NUL bytes, invalid UTF-8, anchors/aliases (alias bombs),
+parsing: size limit, NUL bytes, invalid UTF-8, aliases (alias bombs),
 duplicate keys, and YAML 1.1 timestamps are kept as plain strings.
 """
 
