@@ -259,3 +259,20 @@ def test_report_escapes_untrusted_text_and_hides_secure_keys(simulated, tmp_path
     html = (tmp_path / "r" / "report.html").read_text()
     assert 'href="javascript' not in html and "<script>" not in html
     assert "&lt;script&gt;" in html  # shown as text
+
+
+def test_flag_thresholds_from_config(simulated, tmp_path: Path, monkeypatch) -> None:
+    import csv
+
+    bank, responses = simulated
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "qbank.toml").write_text("[analysis.flags.too_easy]\nmax_p = 0.3\n")
+    res = run("analyze", str(responses), "--bank", str(bank.root), "--out", str(tmp_path / "o"))
+    assert res.exit_code == 0, res.output
+    with open(tmp_path / "o" / "item_statistics.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    easy = [r for r in rows if "too_easy" in r["flags"]]
+    assert easy and all(float(r["p_value"]) > 0.3 for r in easy)
+    (tmp_path / "qbank.toml").write_text("[analysis.flags.too_easy]\nmax_pp = 0.3\n")
+    bad = run("analyze", str(responses), "--bank", str(bank.root), "--out", str(tmp_path / "o2"))
+    assert bad.exit_code == 2 and "qbank.toml" in bad.output

@@ -177,28 +177,17 @@ def flag_config_schema() -> dict[str, Any]:
     return {"type": "object", "additionalProperties": False, "properties": props}
 
 
-def load_flag_overrides(cwd: str = ".") -> dict[str, dict[str, float]]:
-    """Thresholds from ``qbank.toml`` ([analysis.flags]) or ``pyproject.toml``
-    ([tool.qbank.analysis.flags]); raises ValueError with the file on a bad table."""
-    import tomllib
-    from pathlib import Path
-
+def load_flag_overrides(path: str | None = None, cwd: str = ".") -> dict[str, dict[str, float]]:
+    """Thresholds from ``[analysis.flags]`` of qbank.toml or ``[tool.qbank.analysis.flags]`` of
+    pyproject.toml; raises :class:`~toolkit.config.ConfigError` naming the file on a bad table."""
     from jsonschema import Draft202012Validator
 
-    for name in ("qbank.toml", "pyproject.toml"):
-        p = Path(cwd) / name
-        if not p.is_file():
-            continue
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{p}: invalid TOML: {exc}") from None
-        root = data.get("tool", {}).get("qbank", {}) if name == "pyproject.toml" else data
-        table = root.get("analysis", {}).get("flags")
-        if table is None:
-            continue
-        errors = list(Draft202012Validator(flag_config_schema()).iter_errors(table))
-        if errors:
-            raise ValueError(f"{p}: [analysis.flags] {errors[0].message}")
-        return table
-    return {}
+    from ..config import ConfigError, section
+
+    table, source = section(path, ("analysis", "flags"), cwd)
+    if table is None:
+        return {}
+    errors = list(Draft202012Validator(flag_config_schema()).iter_errors(table))
+    if errors:
+        raise ConfigError(f"{source}: [analysis.flags] {errors[0].message}")
+    return table

@@ -7,19 +7,16 @@ an option name is caught with a clear message.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..config import ConfigError, section
 from .registry import Rule, rules_by_code
 
+__all__ = ["ConfigError", "LintConfig", "config_schema", "load_config", "parse_config"]
+
 SEVERITIES = ("error", "warning", "info", "off")
-
-
-class ConfigError(ValueError):
-    """The configuration file is invalid (a usage error: exit 2)."""
 
 
 def _json_type(value: Any) -> dict[str, Any]:
@@ -104,21 +101,5 @@ def parse_config(table: dict[str, Any], source: str = "") -> LintConfig:
 
 def load_config(path: str | Path | None = None, cwd: str | Path = ".") -> LintConfig:
     """Load the lint configuration from ``path``, or find qbank.toml / pyproject.toml in ``cwd``."""
-    candidates = [Path(path)] if path else [Path(cwd) / "qbank.toml", Path(cwd) / "pyproject.toml"]
-    for p in candidates:
-        if not p.is_file():
-            if path:
-                raise ConfigError(f"{p}: configuration file not found")
-            continue
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-            loc = f":{m.group(1)}:{m.group(2)}" if m else ""
-            raise ConfigError(f"{p}{loc}: invalid TOML: {exc}") from None
-        table = data.get("tool", {}).get("qbank", {}) if p.name == "pyproject.toml" else data
-        if "lint" in table:
-            return parse_config(table["lint"], str(p))
-        if path:
-            return LintConfig(source=str(p))
-    return LintConfig()
+    table, source = section(path, ("lint",), cwd)
+    return parse_config(table, source) if table is not None else LintConfig(source=source)
