@@ -68,34 +68,27 @@ def coverage(
     approved = Counter(i.learning_goal for i in live if i.status == "approved")
     total = Counter(i.learning_goal for i in live)
     rows: list[CoverageRow] = []
-    for d in bp.domains:
-        gids = [g.id for g in d.goals]
-        rows.append(
-            CoverageRow(
-                "domain",
-                d.id,
-                d.title,
-                sum(approved[g] for g in gids),
-                sum(total[g] for g in gids),
-                targets[d.id],
-            )
+
+    def summed(level: str, id_: str, title: str, goal_ids: list[str], target: int) -> CoverageRow:
+        return CoverageRow(
+            level,
+            id_,
+            title,
+            sum(approved[g] for g in goal_ids),
+            sum(total[g] for g in goal_ids),
+            target,
         )
+
+    for d in bp.domains:
+        rows.append(summed("domain", d.id, d.title, [g.id for g in d.goals], targets[d.id]))
         for t in d.topics:
-            tg = [g.id for g in t.goals]
             rows.append(
-                CoverageRow(
-                    "topic",
-                    t.id,
-                    t.title,
-                    sum(approved[g] for g in tg),
-                    sum(total[g] for g in tg),
-                    min_per_goal * len(tg),
-                )
+                summed("topic", t.id, t.title, [g.id for g in t.goals], min_per_goal * len(t.goals))
             )
-            for g in t.goals:
-                rows.append(
-                    CoverageRow(
-                        "goal", g.id, g.text, approved[g.id], total[g.id], min_per_goal, g.level
-                    )
+            rows += [
+                CoverageRow(
+                    "goal", g.id, g.text, approved[g.id], total[g.id], min_per_goal, g.level
                 )
+                for g in t.goals
+            ]
     return CoverageReport(tuple(rows), min_per_goal, forms, length)

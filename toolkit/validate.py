@@ -161,7 +161,8 @@ def validate_bank(
     blueprint, bp_doc, diags = load_blueprint(bp_path)
 
     items_root = root / "items"
-    files = sorted(items_root.rglob("*.yaml")) if items_root.is_dir() else []
+    walked = sorted(items_root.rglob("*.y*ml")) if items_root.is_dir() else []
+    files = [p for p in walked if p.suffix == ".yaml"]
     selected: set[Path] | None = None
     if paths is not None:
         chosen = _expand(paths)
@@ -186,7 +187,7 @@ def validate_bank(
                 )
             else:
                 files.append(p)
-    for stray in sorted(items_root.rglob("*.yml")) if items_root.is_dir() else []:
+    for stray in (p for p in walked if p.suffix == ".yml"):
         diags.append(
             _diag(
                 display_path(stray),

@@ -27,14 +27,20 @@ class AnalysisResult:
 
     item_statistics: pd.DataFrame
     option_statistics: pd.DataFrame
-    item_parameters: pd.DataFrame
-    abilities: pd.DataFrame
     form_reliability: pd.DataFrame
     local_dependence: pd.DataFrame
     calibration: Calibration
     dif: pd.DataFrame | None = None
     links: pd.DataFrame | None = None
     info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def item_parameters(self) -> pd.DataFrame:
+        return self.calibration.params
+
+    @property
+    def abilities(self) -> pd.DataFrame:
+        return self.calibration.abilities
 
     def to_frame(self) -> pd.DataFrame:
         return self.item_statistics.copy()
@@ -80,7 +86,6 @@ def analyze(
         fits.append(fr)
         seen |= set(fr["item_id"])
     fit = pd.concat(fits) if fits else pd.DataFrame(columns=["item_id", "fit_p"])
-    ab = cal.abilities
     ld_parts = []
     for c in per_form.values():
         est = c.estimated
@@ -129,4 +134,4 @@ def analyze(
         "reference": ref if group else None,
         "responses": int(m.notna().to_numpy().sum()),
     }
-    return AnalysisResult(table, opt, cal.params, ab, reliab, ld, cal, dif, links, info)
+    return AnalysisResult(table, opt, reliab, ld, cal, dif, links, info)

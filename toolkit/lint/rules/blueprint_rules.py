@@ -8,7 +8,7 @@ from typing import Any
 
 from ...bank.model import Item
 from ...blueprint import Blueprint
-from ...coverage import domain_targets
+from ...coverage import coverage
 from ..engine import LintContext
 from ..registry import Finding, rule
 
@@ -52,14 +52,12 @@ def goal_minimum(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     Bad: goal 4.2.3 with 2 approved items.
     Good: 4 or more approved items on every goal (`qbank coverage` shows the gaps).
     """
-    counts = Counter(i.learning_goal for i in approved(ctx))
     bp = ctx.bank.blueprint
-    for g in bp.iter_goals():
-        n = counts.get(g.id, 0)
-        if n < opts["min_approved"]:
+    for r in coverage(ctx.bank, min_per_goal=opts["min_approved"]).rows:
+        if r.level == "goal" and r.gap:
             yield Finding(
-                f"goal {g.id} has {n} approved item(s); target {opts['min_approved']}",
-                goal_path(bp, g.id),
+                f"goal {r.id} has {r.approved} approved item(s); target {r.target}",
+                goal_path(bp, r.id),
                 target="blueprint",
             )
 
@@ -76,18 +74,15 @@ def domain_forms(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     Good: 51 or more.
     """
     bp = ctx.bank.blueprint
-    targets = domain_targets(bp, opts["forms"], opts["form_length"])
-    counts = Counter(
-        bp.goals[i.learning_goal].domain_id for i in approved(ctx) if i.learning_goal in bp.goals
-    )
-    length = opts["form_length"] or bp.exam.form_length
-    for d in bp.domains:
-        n = counts.get(d.id, 0)
-        if n < targets[d.id]:
+    cov = coverage(ctx.bank, forms=opts["forms"], form_length=opts["form_length"])
+    weights = {d.id: d.weight for d in bp.domains}
+    for r in cov.rows:
+        if r.level == "domain" and r.gap:
+            weight = weights[r.id]
             yield Finding(
-                f"domain {d.id} has {n} approved items; {opts['forms']} forms of"
-                f" {length} items at {d.weight:g}% need {targets[d.id]}",
-                domain_path(bp, d.id),
+                f"domain {r.id} has {r.approved} approved items; {cov.forms} forms of"
+                f" {cov.form_length} items at {weight:g}% need {r.target}",
+                domain_path(bp, r.id),
                 target="blueprint",
             )
 
