@@ -100,7 +100,8 @@ def test_analyze_writes_tables_and_report(simulated, tmp_path: Path) -> None:
     assert "<table>" in html and "correct: true" not in html and "rationale" not in html
     # deterministic: the same input gives byte-identical tables and report
     out2 = tmp_path / "an2"
-    run("analyze", str(responses), "--bank", str(bank.root), "--group", "group", "--out", str(out2))
+    args = ["--group", "group", "--reference", "reference", "--out", str(out2)]
+    run("analyze", str(responses), "--bank", str(bank.root), *args)
     for name in (
         "item_statistics.csv",
         "item_parameters.csv",

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.bank import load_bank
+from toolkit.errors import UsageError
 from toolkit.responses.readers import ResponseFileError, read_responses
 from toolkit.responses.scoring import score, score_one
 from toolkit.responses.simulate import make_forms, simulate, write_simulation
@@ -183,7 +184,7 @@ def test_simulation_is_labelled_and_deterministic(tmp_bank: TmpBank, tmp_path: P
     assert not list(validator("response-manifest").iter_errors(manifest))
     data = read_responses(tmp_path / "run0" / "simulated-responses.csv", "long", bank)
     assert data.diagnostics == [] and len(data.frame) == 2 * 50 * 20
-    with pytest.raises(ValueError, match="need"):
+    with pytest.raises(UsageError, match="need"):
         make_forms(bank, n_forms=5, length=40, anchors=5)
 
 

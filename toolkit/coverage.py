@@ -9,6 +9,7 @@ from typing import Any
 
 from .bank.store import Bank
 from .blueprint import Blueprint
+from .vocab import Status
 
 
 def domain_targets(bp: Blueprint, forms: int, form_length: int = 0) -> dict[str, int]:
@@ -64,8 +65,8 @@ def coverage(
     bp = bank.blueprint
     length = form_length or bp.exam.form_length
     targets = domain_targets(bp, forms, length)
-    live = [i for i in bank.items if i.status != "retired"]
-    approved = Counter(i.learning_goal for i in live if i.status == "approved")
+    live = [i for i in bank.items if i.status != Status.RETIRED]
+    approved = Counter(i.learning_goal for i in live if i.status == Status.APPROVED)
     total = Counter(i.learning_goal for i in live)
     rows: list[CoverageRow] = []
 

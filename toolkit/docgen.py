@@ -54,7 +54,7 @@ def validate_page() -> str:
         "| code | name | scope | what it checks |",
         "|---|---|---|---|",
     ]
-    for c in sorted(CHECKS, key=lambda c: c.code):
+    for c in CHECKS:
         out.append(f"| {c.code} | `{c.name}` | {c.scope} | {_cell(c.doc)} |")
     return "\n".join(out) + "\n"
 
@@ -124,12 +124,12 @@ def flags_page() -> str:
         "max_p = 0.97",
         "```",
         "",
-        "| flag | thresholds | what it means and what to look at |",
-        "|---|---|---|",
+        "| flag | code | thresholds | what it means and what to look at |",
+        "|---|---|---|---|",
     ]
     for f in FLAGS:
         opts = ", ".join(f"`{k}` = {v:g}" for k, v in f.options.items()) or "-"
-        out.append(f"| `{f.id}` | {opts} | {_cell(f.doc)} |")
+        out.append(f"| `{f.name}` | {f.code} | {opts} | {_cell(f.doc)} |")
     return "\n".join(out) + "\n"
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from .errors import UsageError
 
-class GitError(RuntimeError):
+
+class GitError(UsageError, RuntimeError):
     """git is missing, the folder is not in a repository, or git refused the command."""
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from .bank.store import Bank
+from .errors import UsageError
 from .gitutil import git_text
 from .io import atomic_write_text
+from .vocab import ItemType
 from .yamlio import dump
 
 LETTERS = "ABCDEFGHIJ"
@@ -28,7 +30,7 @@ def default_author() -> str:
 
 def new_item_data(item_id: str, goal_id: str, item_type: str, author: str) -> dict[str, Any]:
     """A draft item that validates, with text for the author to replace."""
-    n_options, select = (4, None) if item_type == "multiple_choice" else (5, 2)
+    n_options, select = (4, None) if item_type == ItemType.MULTIPLE_CHOICE else (5, 2)
     data: dict[str, Any] = {
         "id": item_id,
         "version": 1,
@@ -54,8 +56,8 @@ def new_item_data(item_id: str, goal_id: str, item_type: str, author: str) -> di
     return data
 
 
-class ScaffoldError(ValueError):
-    pass
+class ScaffoldError(UsageError, ValueError):
+    """The new item cannot be created as asked."""
 
 
 def new_item(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .bank.store import Bank
+from .vocab import Exposure, ItemType, Status
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ class BankSummary:
         }
 
 
-STATUSES = ("draft", "review", "approved", "retired")
-TYPES = ("multiple_choice", "multiple_select")
+STATUSES = tuple(str(s) for s in Status)
+TYPES = tuple(str(t) for t in ItemType)
 
 
 def summarize(bank: Bank) -> BankSummary:
@@ -57,7 +58,7 @@ def summarize(bank: Bank) -> BankSummary:
 
     per_goal = {g: 0 for g in bank.blueprint.goals}
     for it in bank.items:
-        if it.status == "approved" and it.learning_goal in per_goal:
+        if it.status == Status.APPROVED and it.learning_goal in per_goal:
             per_goal[it.learning_goal] += 1
     domains = []
     for d in bank.blueprint.domains:
@@ -69,18 +70,18 @@ def summarize(bank: Bank) -> BankSummary:
                 weight=d.weight,
                 goals=len(d.goals),
                 items=len(items),
-                approved=sum(i.status == "approved" for i in items),
+                approved=sum(i.status == Status.APPROVED for i in items),
                 goals_covered=sum(per_goal[g.id] > 0 for g in d.goals),
                 by_status=counts([i.status for i in items], STATUSES),
                 by_type=counts([i.type for i in items], TYPES),
-                public=sum(i.exposure == "public" for i in items),
+                public=sum(i.exposure == Exposure.PUBLIC for i in items),
             )
         )
     return BankSummary(
         items=len(bank.items),
         by_status=counts([i.status for i in bank.items], STATUSES),
         by_type=counts([i.type for i in bank.items], TYPES),
-        by_exposure=counts([i.exposure for i in bank.items], ("secure", "public")),
+        by_exposure=counts([i.exposure for i in bank.items], tuple(Exposure)),
         domains=tuple(domains),
         approved_per_goal=per_goal,
     )

@@ -20,6 +20,7 @@ from .bank.model import Item
 from .bank.store import Bank
 from .blueprint import Blueprint
 from .diagnostics import Diagnostic, Severity, sort_key
+from .errors import UsageError
 from .schemas import schema_problems
 from .yamlio import YamlDocument, YamlProblem, read_yaml
 
@@ -27,7 +28,7 @@ PARALLEL_THRESHOLD = 2000
 """Banks with at least this many files are parsed in worker processes."""
 
 
-class BankNotFound(FileNotFoundError):
+class BankNotFound(UsageError, FileNotFoundError):
     """The bank folder (or its blueprint) does not exist: a usage error."""
 
 

@@ -2,7 +2,7 @@
 
 Mantel-Haenszel: candidates are matched on their total score including the studied item
 (Holland and Thayer), every score level a stratum; MH D-DIF = -2.35 ln(alpha_MH) with the
-Robins-Breslow-Greenland variance. ETS classes: A (|D| < 1 or the MH chi-square not
+Robins-Breslow-Greenland variance (statsmodels' ``StratifiedTable``). ETS classes: A (|D| < 1 or the MH chi-square not
 significant at .05), C (|D| >= 1.5 and |D| significantly above 1), B otherwise; the sign is D's
 (negative: the item favours the reference group). Logistic regression (statsmodels):
 item ~ total, + group (uniform DIF), + total:group (non-uniform); likelihood-ratio tests and
@@ -60,7 +60,11 @@ def _groups(m: pd.DataFrame, group: pd.Series) -> pd.Series:
 
 def mantel_haenszel(m: pd.DataFrame, group: pd.Series, reference: str) -> pd.DataFrame:
     """MH DIF per item; ``group`` holds each candidate's group, ``reference`` names the
-    reference group, and every other non-blank value is the focal group."""
+    reference group, and every other non-blank value is the focal group. The pooled odds
+    ratio, its standard error (Robins-Breslow-Greenland) and the continuity-corrected
+    chi-square come from statsmodels' ``StratifiedTable``; only the ETS classes are ours."""
+    from statsmodels.stats.contingency_tables import StratifiedTable
+
     total = matching_scores(m)
     g = _groups(m, group)
     rows = []
@@ -69,67 +73,45 @@ def mantel_haenszel(m: pd.DataFrame, group: pd.Series, reference: str) -> pd.Dat
         y = m.loc[took, item].to_numpy(float) >= 1
         ref = (g[took] == reference).to_numpy()
         band = total[took].to_numpy(float)
-        num = den = 0.0
-        var_terms = [0.0, 0.0, 0.0]
-        sum_a = sum_ea = sum_va = 0.0
+        tables = []
         for s in np.unique(band):
             k = band == s
-            A = float(np.sum(y[k] & ref[k]))
-            B = float(np.sum(~y[k] & ref[k]))
-            C = float(np.sum(y[k] & ~ref[k]))
-            D = float(np.sum(~y[k] & ~ref[k]))
-            T = A + B + C + D
-            if T < 2 or (A + B) == 0 or (C + D) == 0:
-                continue
-            num += A * D / T
-            den += B * C / T
-            P, Q = (A + D) / T, (B + C) / T
-            R, S = A * D / T, B * C / T
-            var_terms[0] += P * R
-            var_terms[1] += P * S + Q * R
-            var_terms[2] += Q * S
-            m1, n1, n0 = A + C, A + B, C + D
-            sum_a += A
-            sum_ea += n1 * m1 / T
-            sum_va += n1 * n0 * m1 * (T - m1) / (T * T * (T - 1)) if T > 1 else 0
-        if num == 0 or den == 0:
-            rows.append(
-                {
-                    "item_id": item,
-                    "n_reference": int(ref.sum()),
-                    "n_focal": int((~ref).sum()),
-                    "mh_alpha": np.nan,
-                    "mh_d_dif": np.nan,
-                    "mh_se": np.nan,
-                    "mh_chi2": np.nan,
-                    "mh_p": np.nan,
-                    "ets_class": "",
-                }
+            t = np.array(
+                [
+                    [np.sum(y[k] & ref[k]), np.sum(~y[k] & ref[k])],
+                    [np.sum(y[k] & ~ref[k]), np.sum(~y[k] & ~ref[k])],
+                ],
+                dtype=float,
             )
-            continue
-        alpha = num / den
-        var_ln = (
-            var_terms[0] / (2 * num**2)
-            + var_terms[1] / (2 * num * den)
-            + var_terms[2] / (2 * den**2)
-        )
-        d = -2.35 * np.log(alpha)
-        se = 2.35 * np.sqrt(var_ln)
-        chi2 = (abs(sum_a - sum_ea) - 0.5) ** 2 / sum_va if sum_va > 0 else np.nan
-        p = float(stats.chi2.sf(chi2, 1)) if not np.isnan(chi2) else np.nan
-        rows.append(
-            {
-                "item_id": item,
-                "n_reference": int(ref.sum()),
-                "n_focal": int((~ref).sum()),
-                "mh_alpha": alpha,
-                "mh_d_dif": d,
-                "mh_se": se,
-                "mh_chi2": chi2,
-                "mh_p": p,
-                "ets_class": _ets_class(d, se, p),
-            }
-        )
+            if t.sum() >= 2 and t[0].sum() > 0 and t[1].sum() > 0:
+                tables.append(t)
+        row = {
+            "item_id": item,
+            "n_reference": int(ref.sum()),
+            "n_focal": int((~ref).sum()),
+            "mh_alpha": np.nan,
+            "mh_d_dif": np.nan,
+            "mh_se": np.nan,
+            "mh_chi2": np.nan,
+            "mh_p": np.nan,
+            "ets_class": "",
+        }
+        st = StratifiedTable(np.dstack(tables)) if tables else None
+        num = sum(t[0, 0] * t[1, 1] / t.sum() for t in tables)
+        den = sum(t[0, 1] * t[1, 0] / t.sum() for t in tables)
+        if st is not None and num > 0 and den > 0:
+            test = st.test_null_odds(correction=True)
+            d = -2.35 * float(st.logodds_pooled)
+            se = 2.35 * float(st.logodds_pooled_se)
+            row.update(
+                mh_alpha=float(st.oddsratio_pooled),
+                mh_d_dif=d,
+                mh_se=se,
+                mh_chi2=float(test.statistic),
+                mh_p=float(test.pvalue),
+                ets_class=_ets_class(d, se, float(test.pvalue)),
+            )
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

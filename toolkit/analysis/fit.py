@@ -92,5 +92,5 @@ def q3(
     ).dropna()
     mean = float(pairs["q3"].mean()) if len(pairs) else 0.0
     pairs["q3_minus_mean"] = pairs["q3"] - mean
-    out = pairs[pairs["q3_minus_mean"].abs() > threshold]
+    out = pairs[pairs["q3_minus_mean"] > threshold]
     return out.sort_values("q3_minus_mean", ascending=False).reset_index(drop=True)

@@ -11,6 +11,7 @@ and averages the linked parameters of items that appear on several forms.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,13 +58,14 @@ class LinkedCalibration:
     calibration: Calibration  # final parameters on the reference form's scale
     per_form: dict[str, Calibration]
     links: dict[str, Link]
-    checks: dict[str, Link]  # mean-sigma constants for comparison
+    mean_sigma_links: dict[str, Link]
+    """Mean-sigma constants of the same links, reported beside them as a check."""
     reference: str
 
     def links_frame(self) -> pd.DataFrame:
         rows = []
         for f, lk in self.links.items():
-            ms = self.checks[f]
+            ms = self.mean_sigma_links[f]
             rows.append(
                 {
                     "form_id": f,
@@ -84,6 +86,7 @@ def calibrate_forms(
     model: str = "2pl",
     method: str = "stocking-lord",
     reference: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> LinkedCalibration:
     """Calibrate each form separately and link all forms to ``reference`` (default: the
     form with the most candidates)."""
@@ -93,6 +96,8 @@ def calibrate_forms(
     per_form: dict[str, Calibration] = {}
     for f in order.index:
         sub = m.loc[forms == f]
+        if progress:
+            progress(f"  form {f}: {len(sub)} candidates")
         sub = sub.loc[:, sub.notna().any(axis=0)]
         try:
             per_form[str(f)] = calibrate(sub, model)
@@ -100,7 +105,7 @@ def calibrate_forms(
             raise ValueError(f"form {f} ({len(sub)} candidates): {exc}") from None
     ref_params = per_form[reference].params
     links: dict[str, Link] = {}
-    checks: dict[str, Link] = {}
+    ms_links: dict[str, Link] = {}
     linked = [ref_params.assign(form_id=reference)]
     pending = [f for f in per_form if f != reference]
     scale = ref_params.copy()
@@ -116,7 +121,7 @@ def calibrate_forms(
                 " linking needs at least 2 common items"
             )
         lk = link(per_form[f].params, scale, method)
-        links[f], checks[f] = lk, mean_sigma(per_form[f].params, scale)
+        links[f], ms_links[f] = lk, mean_sigma(per_form[f].params, scale)
         on_scale = lk.apply(per_form[f].params).assign(form_id=f)
         linked.append(on_scale)
         scale = pd.concat([scale, on_scale[~on_scale["item_id"].isin(scale["item_id"])]])
@@ -141,4 +146,4 @@ def calibrate_forms(
     cols = list(m.columns)
     agg = agg.set_index("item_id").loc[[c for c in cols if c in set(agg["item_id"])]].reset_index()
     final = Calibration(model, agg.drop(columns=["forms"]), m[agg["item_id"].tolist()])
-    return LinkedCalibration(final, per_form, links, checks, reference)
+    return LinkedCalibration(final, per_form, links, ms_links, reference)

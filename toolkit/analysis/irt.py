@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-MODELS = ("rasch", "1pl", "2pl", "3pl")
+from ..vocab import DICHOTOMOUS_MODELS, POLYTOMOUS_MODELS
+
+MODELS = DICHOTOMOUS_MODELS
 N_QUAD = 61
 QUAD_BOUNDS = (-5.0, 5.0)
 
@@ -259,9 +261,6 @@ def estimable(column: pd.Series) -> bool:
     """An item is estimable when the candidates who took it gave both right and wrong answers."""
     v = column.dropna()
     return bool(len(v) and v.min() < v.max())
-
-
-POLYTOMOUS_MODELS = ("grm", "pcm")
 
 
 def calibrate_polytomous(matrix: pd.DataFrame, model: str = "grm") -> pd.DataFrame:

@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from ..vocab import LinkMethod
 from .irt import irf
 
-METHODS = ("stocking-lord", "haebara", "mean-sigma")
+METHODS = tuple(LinkMethod)
 
 
 @dataclass(frozen=True)

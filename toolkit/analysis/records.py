@@ -21,12 +21,15 @@ import pandas as pd
 from .. import __version__
 from ..gitutil import git_text
 from ..io import atomic_write_many
+from ..vocab import DICHOTOMOUS_MODELS
 from ..yamlio import dump, load_text
 from .irt import girth_version
 from .linking import Link, link
 
 if TYPE_CHECKING:
     from ..bank.store import Bank
+    from ..responses.scoring import Scored
+    from .calibration import CalibrationRun
 
 
 def file_sha256(path: str | Path) -> str:
@@ -66,7 +69,7 @@ def bank_scale_anchors(bank: Bank) -> pd.DataFrame:
     rows = []
     for it in bank.items:
         s = it.stats or {}
-        dichotomous = s.get("model", "2pl") in ("rasch", "1pl", "2pl", "3pl")
+        dichotomous = s.get("model", "2pl") in DICHOTOMOUS_MODELS
         if s.get("item_version") == it.version and "a" in s and "b" in s and dichotomous:
             rows.append(
                 {
@@ -174,3 +177,27 @@ def write_back(
         )
     atomic_write_many({**new_texts, rec_path: dump(record)})
     return [rec_path, *new_texts]
+
+
+def write_calibration(run: CalibrationRun, prov: dict[str, Any], out_dir: str | Path) -> list[Path]:
+    """Write ``item_parameters.csv`` and ``provenance.json`` of ``run`` to ``out_dir``."""
+    import json
+
+    from ..io import atomic_write_text
+    from ..reporting.report import write_csv
+
+    out = Path(out_dir)
+    params = write_csv(run.params, out / "item_parameters.csv")
+    atomic_write_text(out / "provenance.json", json.dumps(prov, indent=2, sort_keys=True) + "\n")
+    return [params, out / "provenance.json"]
+
+
+def write_back_run(
+    bank: Bank, run: CalibrationRun, scored: Scored, prov: dict[str, Any]
+) -> list[Path]:
+    """Record ``run`` in the bank: its classical statistics and parameters (see
+    :func:`write_back`)."""
+    from . import ctt
+
+    stats = ctt.item_statistics(scored.matrix, scored.omitted, run.forms, scored.max_score)
+    return write_back(bank, run.params, stats, prov, run.bank_link)

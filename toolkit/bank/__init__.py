@@ -5,21 +5,21 @@ from __future__ import annotations
 import os
 
 from ..diagnostics import Diagnostic
+from ..errors import DataError
 from .model import Item, Option, Review
 from .store import Bank
 
 __all__ = ["Bank", "BankError", "Item", "Option", "Review", "load_bank"]
 
 
-class BankError(Exception):
+class BankError(DataError):
     """The bank has errors; ``diagnostics`` lists them all."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
         n = len(diagnostics)
         first = diagnostics[0] if diagnostics else None
         detail = f": {first.path}:{first.line}: {first.code} {first.message}" if first else ""
-        super().__init__(f"bank has {n} problem(s){detail}")
+        super().__init__(f"bank has {n} problem(s){detail}", diagnostics)
 
 
 def load_bank(root: str | os.PathLike[str] = "bank", *, strict: bool = True) -> Bank:

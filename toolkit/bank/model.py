@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ..vocab import Exposure
+
 CONTENT_FIELDS = ("type", "learning_goal", "stem", "options", "select")
 """Fields whose change is a content change (needs a version bump and invalidates statistics)."""
 
@@ -44,7 +46,7 @@ class Item:
     path: str = ""
     select: int | None = None
     references: tuple[str, ...] = ()
-    exposure: str = "secure"
+    exposure: str = Exposure.SECURE
     reviews: tuple[Review, ...] = ()
     enemies: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -68,7 +70,7 @@ class Item:
             path=path,
             select=data.get("select"),
             references=tuple(data.get("references", ())),
-            exposure=data.get("exposure", "secure"),
+            exposure=data.get("exposure", Exposure.SECURE),
             reviews=tuple(
                 Review(
                     r["reviewer"], r["date"], r["decision"], r.get("notes", ""), r.get("version")
@@ -90,7 +92,7 @@ class Item:
 
     @property
     def is_secure(self) -> bool:
-        return self.exposure != "public"
+        return self.exposure != Exposure.PUBLIC
 
     def content(self) -> dict[str, Any]:
         """The content fields as plain data (what a version number versions)."""

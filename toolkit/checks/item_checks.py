@@ -8,10 +8,11 @@ from collections.abc import Iterator
 
 from ..bank.model import Item
 from ..diagnostics import Diagnostic
+from ..vocab import Decision, ItemType, Status
 from ..yamlio import YamlDocument
 from . import CheckContext, at, check
 
-MIN_OPTIONS = {"multiple_choice": 4, "multiple_select": 5}
+MIN_OPTIONS = {ItemType.MULTIPLE_CHOICE: 4, ItemType.MULTIPLE_SELECT: 5}
 
 
 @check("V101", "options.count", "item")
@@ -33,7 +34,7 @@ def option_count(item: Item, doc: YamlDocument, ctx: CheckContext) -> Iterator[D
 @check("V102", "key.single", "item")
 def single_key(item: Item, doc: YamlDocument, ctx: CheckContext) -> Iterator[Diagnostic]:
     """A multiple_choice item has exactly one option with ``correct: true``."""
-    if item.type != "multiple_choice":
+    if item.type != ItemType.MULTIPLE_CHOICE:
         return
     keys = item.key
     if len(keys) != 1:
@@ -52,7 +53,7 @@ def single_key(item: Item, doc: YamlDocument, ctx: CheckContext) -> Iterator[Dia
 @check("V103", "key.select-count", "item")
 def select_count(item: Item, doc: YamlDocument, ctx: CheckContext) -> Iterator[Diagnostic]:
     """multiple_select: ``select`` equals the number of correct options, and is fewer than the options."""
-    if item.type != "multiple_select" or item.select is None:
+    if item.type != ItemType.MULTIPLE_SELECT or item.select is None:
         return
     n = len(item.key)
     if item.select != n:
@@ -75,7 +76,7 @@ def select_count(item: Item, doc: YamlDocument, ctx: CheckContext) -> Iterator[D
 @check("V104", "select.only-multiple-select", "item")
 def select_on_mc(item: Item, doc: YamlDocument, ctx: CheckContext) -> Iterator[Diagnostic]:
     """``select`` belongs to multiple_select items only."""
-    if item.type == "multiple_choice" and item.select is not None:
+    if item.type == ItemType.MULTIPLE_CHOICE and item.select is not None:
         yield at(
             doc,
             ("select",),
@@ -186,7 +187,7 @@ def independent_approval(item: Item, doc: YamlDocument, ctx: CheckContext) -> It
     The last review that applies to the current version must be ``approved`` and
     its reviewer must not be one of the item's ``authors``.
     """
-    if item.status != "approved":
+    if item.status != Status.APPROVED:
         return
     authors = {a.casefold() for a in item.authors}
     current = [
@@ -202,7 +203,7 @@ def independent_approval(item: Item, doc: YamlDocument, ctx: CheckContext) -> It
         )
         return
     i, last = current[-1]
-    if last.decision != "approved":
+    if last.decision != Decision.APPROVED:
         yield at(
             doc,
             ("reviews", i, "decision"),

@@ -8,10 +8,24 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from .common import QbankUsageError
+from ..errors import QbankError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class QbankGroup(click.Group):
+    """Maps every library error (:class:`~toolkit.errors.QbankError`) to its message and exit
+    code, once, for every command (also when the group is invoked by click's test runner)."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except QbankError as exc:
+            ctx.exit(report_error(exc))
+
+
+@click.group(
+    cls=QbankGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="qbank")
 def cli() -> None:
     """qbank: exam question banks - validate, lint, analyze and calibrate."""
@@ -29,6 +43,18 @@ def _register() -> None:
 _register()
 
 
+def report_error(exc: QbankError) -> int:
+    """Print a library error (its diagnostics, then its message) and return its exit code."""
+    if exc.diagnostics:
+        from ..diagnostics import render
+
+        click.echo(render(exc.diagnostics), nl=False, err=True)
+    message = str(exc)
+    if message and not (exc.diagnostics and message == exc.diagnostics[0].message):
+        click.echo(f"Error: {message}", err=True)
+    return exc.exit_code
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         rv = cli.main(args=argv, prog_name="qbank", standalone_mode=False)
@@ -36,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
-        return 2 if isinstance(exc, click.UsageError | QbankUsageError) else exc.exit_code
+        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
     except click.Abort:
         click.echo("Aborted.", err=True)
         return 130

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..diagnostics import render
+from ..vocab import DICHOTOMOUS_MODELS, POLYTOMOUS_MODELS, LinkMethod
 from .common import QbankUsageError, bank_option, load_report
 
-MODELS = ["rasch", "1pl", "2pl", "3pl"]
+MODELS = [str(m) for m in DICHOTOMOUS_MODELS]
 MAX_SHOWN_PER_CODE = 50
-LINK_METHODS = ["stocking-lord", "haebara", "mean-sigma"]
+LINK_METHODS = [str(m) for m in LinkMethod]
 
 
 def _bank(bank_dir: str):  # type: ignore[no-untyped-def]
@@ -33,15 +33,11 @@ def _pairs(values: tuple[str, ...], what: str) -> dict[str, float]:
     return out
 
 
-def _read_and_score(responses: str, fmt: str, bank, partial: bool):  # type: ignore[no-untyped-def]
-    from ..responses.readers import ResponseFileError, read_responses
+def _read_and_score(responses: str, fmt: str, bank, partial: bool, sep: str | None = None):  # type: ignore[no-untyped-def]
+    from ..responses.readers import read_responses
     from ..responses.scoring import score
 
-    try:
-        data = read_responses(responses, fmt, bank)
-    except ResponseFileError as exc:
-        click.echo(render(exc.diagnostics), nl=False, err=True)
-        click.get_current_context().exit(1)
+    data = read_responses(responses, fmt, bank, sep=sep)
     scored = score(data, bank, partial_credit=partial)
     problems = data.diagnostics + scored.diagnostics
     if problems:
@@ -77,6 +73,10 @@ format_opt = click.option(
     show_default=True,
     help="Layout of RESPONSES.",
 )
+sep_opt = click.option(
+    "--sep",
+    help="Field separator of a CSV file (default: detected among , ; tab and |).",
+)
 partial_opt = click.option(
     "--partial-credit",
     is_flag=True,
@@ -106,6 +106,7 @@ partial_opt = click.option(
 )
 @click.option(
     "--plant-dif",
+    "plant_dif_n",
     default=0,
     show_default=True,
     metavar="N",
@@ -130,31 +131,19 @@ def simulate(
     model: str,
     form_mean: tuple[str, ...],
     dif: tuple[str, ...],
-    plant_dif: int,
+    plant_dif_n: int,
     dif_shift: float,
     omit_rate: float,
     status: str,
     seed: int,
 ) -> None:
     """Generate SIMULATED response data for forms built from the bank (labelled as such)."""
-    from ..responses.simulate import Group, make_forms, write_simulation
+    from ..responses.simulate import Group, make_forms, plant_dif, write_simulation
     from ..responses.simulate import simulate as run
 
     bank = _bank(bank_dir)
-    try:
-        forms = make_forms(bank, n_forms, length or None, anchors, seed, status)
-    except ValueError as exc:
-        raise QbankUsageError(str(exc)) from None
-    dif_map = _pairs(dif, "--dif")
-    if plant_dif:
-        import random
-
-        on_forms = sorted({x for ids in forms.values() for x in ids} - set(dif_map))
-        for item_id in random.Random(seed).sample(on_forms, min(plant_dif, len(on_forms))):
-            dif_map[item_id] = dif_shift
-    unknown = [i for i in dif_map if i not in {x for ids in forms.values() for x in ids}]
-    if unknown:
-        raise QbankUsageError(f"--dif items not on any form: {', '.join(unknown)}")
+    forms = make_forms(bank, n_forms, length or None, anchors, seed, status)
+    dif_map = plant_dif(forms, plant_dif_n, dif_shift, seed, _pairs(dif, "--dif"))
     sim = run(
         bank,
         forms,
@@ -178,27 +167,61 @@ def simulate(
     )
 
 
+link_opt = click.option(
+    "--link-method", type=click.Choice(LINK_METHODS), default="stocking-lord", show_default=True
+)
+link_bank_opt = click.option(
+    "--link-to-bank/--no-link-to-bank",
+    default=True,
+    show_default=True,
+    help="Put the parameters on the bank's scale through items that already have"
+    " parameters (needs at least 5).",
+)
+
+
+def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+    return (lambda _msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
+
+
+quiet_opt = click.option("--quiet", "-q", is_flag=True, help="No progress messages on stderr.")
+
+
 @click.command("analyze")
 @responses_arg
 @bank_option
 @format_opt
+@sep_opt
 @click.option("--group", help="Covariate column that defines groups for DIF.")
-@click.option("--reference", help="Reference group value (default: the largest group).")
-@click.option("--model", type=click.Choice(MODELS), default="2pl", show_default=True)
 @click.option(
-    "--link-method", type=click.Choice(LINK_METHODS), default="stocking-lord", show_default=True
+    "--reference",
+    help="Reference group value (default: the largest group, alphabetical on ties; a warning"
+    " names it).",
 )
+@click.option("--model", type=click.Choice(MODELS), default="2pl", show_default=True)
+@link_opt
+@link_bank_opt
 @partial_opt
+@click.option(
+    "--redact-secure",
+    is_flag=True,
+    help="Shareable report: no key, stem, option text or rationale of a secure item in any"
+    " file written (default: a confidential staff report that shows keys).",
+)
+@quiet_opt
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str))
 def analyze(
     responses: str,
     bank_dir: str,
     fmt: str,
+    sep: str | None,
     group: str | None,
     reference: str | None,
     model: str,
     link_method: str,
+    link_to_bank: bool,
     partial_credit: bool,
+    redact_secure: bool,
+    quiet: bool,
     out_dir: str,
 ) -> None:
     """Item analysis: classical statistics, IRT, fit, DIF, flags and a report."""
@@ -208,26 +231,31 @@ def analyze(
 
     if reference and not group:
         raise QbankUsageError("--reference needs --group")
-    try:
-        overrides = load_flag_overrides()
-    except ValueError as exc:
-        raise QbankUsageError(str(exc)) from None
+    overrides = load_flag_overrides()
     bank = _bank(bank_dir)
-    _, scored = _read_and_score(responses, fmt, bank, partial_credit)
-    try:
-        result = run(
-            scored,
-            bank,
-            model=model,
-            group=group,
-            reference=reference,
-            link_method=link_method,
-            flag_overrides=overrides,
-        )
-    except ValueError as exc:
-        raise QbankUsageError(str(exc)) from None
+    _, scored = _read_and_score(responses, fmt, bank, partial_credit, sep)
+    result = run(
+        scored,
+        bank,
+        model=model,
+        group=group,
+        reference=reference,
+        link_method=link_method,
+        link_to_bank=link_to_bank,
+        flag_overrides=overrides,
+        progress=_progress(quiet),
+    )
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
     simulated = _is_simulated(responses)
-    files = write_analysis(result, bank, out_dir, source=Path(responses).name, simulated=simulated)
+    files = write_analysis(
+        result,
+        bank,
+        out_dir,
+        source=Path(responses).name,
+        simulated=simulated,
+        redact_secure=redact_secure,
+    )
     flagged = int((result.item_statistics["flags"] != "").sum())
     click.echo(
         f"{'SIMULATED data: ' if simulated else ''}{result.info['candidates']} candidates,"
@@ -241,23 +269,16 @@ def analyze(
 @responses_arg
 @bank_option
 @format_opt
+@sep_opt
 @click.option(
     "--model",
-    type=click.Choice([*MODELS, "grm", "pcm"]),
+    type=click.Choice([*MODELS, *(str(m) for m in POLYTOMOUS_MODELS)]),
     default="2pl",
     show_default=True,
     help="grm/pcm: polytomous models for partial-credit scores (with --partial-credit).",
 )
-@click.option(
-    "--link-method", type=click.Choice(LINK_METHODS), default="stocking-lord", show_default=True
-)
-@click.option(
-    "--link-to-bank/--no-link-to-bank",
-    default=True,
-    show_default=True,
-    help="Put the parameters on the bank's scale through items that already have"
-    " parameters (needs at least 5).",
-)
+@link_opt
+@link_bank_opt
 @click.option(
     "--write-back",
     is_flag=True,
@@ -270,11 +291,13 @@ def analyze(
 )
 @click.option("--date", help="Date recorded in the provenance (default: today, UTC).")
 @partial_opt
+@quiet_opt
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str))
 def calibrate(
     responses: str,
     bank_dir: str,
     fmt: str,
+    sep: str | None,
     model: str,
     link_method: str,
     link_to_bank: bool,
@@ -282,91 +305,50 @@ def calibrate(
     allow_simulated: bool,
     date: str | None,
     partial_credit: bool,
+    quiet: bool,
     out_dir: str,
 ) -> None:
     """Calibrate items with IRT (girth) and write item_parameters.csv and provenance.json."""
-    from ..analysis import ctt
-    from ..analysis.forms import calibrate_forms, detect_forms
-    from ..analysis.irt import calibrate as run
-    from ..analysis.records import link_to_bank as to_bank
-    from ..analysis.records import provenance, record_id
-    from ..analysis.records import write_back as do_write_back
-    from ..io import atomic_write_text
-    from ..reporting.report import write_csv
+    from ..analysis.calibration import calibrate_administration, run_provenance
+    from ..analysis.records import record_id, write_back_run, write_calibration
 
     report = load_report(bank_dir)
     bank = report.bank
+    simulated = _is_simulated(responses)
     if write_back and not report.ok:
         raise QbankUsageError(
             "the bank has validation errors; fix them (`qbank validate`) before"
             " writing statistics back"
         )
-    if write_back and _is_simulated(responses) and not allow_simulated:
+    if write_back and simulated and not allow_simulated:
         raise QbankUsageError(
             f"{responses} is SIMULATED data (manifest.json); its statistics do"
             " not belong in the bank - pass --allow-simulated for a demo"
         )
-    _, scored = _read_and_score(responses, fmt, bank, partial_credit)
-    m = scored.dichotomous()
-    forms = detect_forms(m, scored.forms)
-    options: dict[str, Any] = {
-        "format": fmt,
-        "partial_credit": partial_credit,
-        "forms": int(forms.nunique()),
-    }
-    if model in ("grm", "pcm"):
-        if not partial_credit:
-            raise QbankUsageError(
-                f"--model {model} is for partial-credit scores; add --partial-credit"
-            )
-        if forms.nunique() > 1:
-            raise QbankUsageError(
-                f"--model {model} calibrates one form at a time; the data hold {forms.nunique()}"
-                " forms (use 2pl/3pl, which calibrate each form and link them)"
-            )
-    try:
-        if model in ("grm", "pcm"):
-            from ..analysis.irt import calibrate_polytomous
-
-            params = calibrate_polytomous(scored.matrix, model)
-        elif forms.nunique() > 1:
-            linked = calibrate_forms(m, forms, model, link_method)
-            params = linked.calibration.params
-            options["form_linking"] = [
-                {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
-                for row in linked.links_frame().to_dict("records")
-            ]
-        else:
-            params = run(m, model).params
-    except ValueError as exc:
-        raise QbankUsageError(str(exc)) from None
-    lk = None
-    if link_to_bank and model not in ("grm", "pcm"):
-        params, lk = to_bank(params, bank, link_method)
-    options["bank_link"] = (
-        {"method": lk.method, "A": round(lk.A, 6), "B": round(lk.B, 6), "anchors": len(lk.anchors)}
-        if lk
-        else None
+    _, scored = _read_and_score(responses, fmt, bank, partial_credit, sep)
+    run = calibrate_administration(
+        scored,
+        bank,
+        model=model,
+        link_method=link_method,
+        link_to_bank=link_to_bank,
+        progress=_progress(quiet),
     )
-    prov = provenance(responses, model, options, bank, date)
-    prov["simulated"] = _is_simulated(responses)
-    out = Path(out_dir)
-    write_csv(params, out / "item_parameters.csv")
-    atomic_write_text(out / "provenance.json", json.dumps(prov, indent=2, sort_keys=True) + "\n")
-    click.echo(
-        f"wrote {out / 'item_parameters.csv'} and {out / 'provenance.json'}"
-        f" ({len(params)} items, model {model})"
+    prov = run_provenance(
+        run,
+        responses,
+        bank,
+        date=date,
+        simulated=simulated,
+        extra={"format": fmt, "partial_credit": partial_credit},
     )
-    if lk:
-        click.echo(
-            f"linked to the bank's scale through {len(lk.anchors)} anchor items:"
-            f" A = {lk.A:.3f}, B = {lk.B:.3f} ({lk.method})"
-        )
+    paths = write_calibration(run, prov, out_dir)
+    click.echo(f"wrote {' and '.join(map(str, paths))} ({len(run.params)} items, model {model})")
+    click.echo(run.summary(), err=True)
     if write_back:
-        stats = ctt.item_statistics(scored.matrix, scored.omitted, forms, scored.max_score)
-        paths = do_write_back(bank, params, stats, prov, lk)
+        written = write_back_run(bank, run, scored, prov)
         click.echo(
-            f"recorded calibration {record_id(prov)}: {paths[0]} and {len(paths) - 1}"
+            f"recorded calibration {record_id(prov)}: {written[0]} and {len(written) - 1}"
             " item stats blocks"
         )
 

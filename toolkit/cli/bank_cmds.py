@@ -11,6 +11,7 @@ from ..scaffold import ScaffoldError, new_item
 from ..summary import STATUSES, TYPES, BankSummary, summarize
 from ..table import render_table
 from ..validate import display_path
+from ..vocab import Exposure, ItemType
 from .common import QbankUsageError, bank_option, emit, format_option, load_report, out_option
 
 
@@ -31,7 +32,7 @@ def _excerpt(text: str, n: int = 60) -> str:
 @click.option("--goal", help="Learning goal id, e.g. 4.2.1.")
 @click.option("--status", type=click.Choice(STATUSES), multiple=True, help="Repeatable.")
 @click.option("--type", "item_type", type=click.Choice(TYPES))
-@click.option("--exposure", type=click.Choice(["secure", "public"]))
+@click.option("--exposure", type=click.Choice([str(e) for e in Exposure]))
 @format_option(["table", "json"], default="table")
 def list_items(
     bank_dir: str,
@@ -75,7 +76,7 @@ def list_items(
             i.id,
             i.learning_goal,
             i.status,
-            "MS" if i.type == "multiple_select" else "MC",
+            "MS" if i.type == ItemType.MULTIPLE_SELECT else "MC",
             i.version,
             i.exposure,
             _excerpt(i.stem),

@@ -5,12 +5,10 @@ from __future__ import annotations
 import click
 
 from ..diagnostics import RENDERERS
+from ..errors import UsageError
 
-
-class QbankUsageError(click.ClickException):
-    """A usage or configuration problem (exit code 2)."""
-
-    exit_code = 2
+QbankUsageError = UsageError
+"""Commands raise the library's usage error; ``main`` maps every QbankError to its exit code."""
 
 
 bank_option = click.option(

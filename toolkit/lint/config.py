@@ -12,40 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from ..config import ConfigError, section
-from .registry import Rule, rules_by_code
+from .registry import RULES, Rule
 
 __all__ = ["ConfigError", "LintConfig", "config_schema", "load_config", "parse_config"]
 
 SEVERITIES = ("error", "warning", "info", "off")
 
 
-def _json_type(value: Any) -> dict[str, Any]:
-    if isinstance(value, bool):
-        return {"type": "boolean"}
-    if isinstance(value, int):
-        return {"type": "integer"}
-    if isinstance(value, float):
-        return {"type": "number"}
-    if isinstance(value, str):
-        return {"type": "string"}
-    if isinstance(value, list | tuple):
-        inner = _json_type(value[0]) if value else {}
-        return {"type": "array", "items": inner}
-    return {}
-
-
 def config_schema() -> dict[str, Any]:
     """JSON Schema of the ``lint`` table, derived from the rule registry."""
-    rules = {}
-    for code, r in rules_by_code().items():
-        props: dict[str, Any] = {"severity": {"enum": list(SEVERITIES)}}
-        props.update({k: _json_type(v) for k, v in r.options.items()})
-        rules[code] = {
-            "type": "object",
-            "description": f"{r.name}: {r.summary}",
-            "additionalProperties": False,
-            "properties": props,
-        }
     code_list = {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}[0-9]{0,3}$"}}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -55,7 +30,7 @@ def config_schema() -> dict[str, Any]:
         "properties": {
             "select": code_list,
             "ignore": code_list,
-            "rules": {"type": "object", "additionalProperties": False, "properties": rules},
+            "rules": RULES.config_schema(extra={"severity": {"enum": list(SEVERITIES)}}),
         },
     }
 

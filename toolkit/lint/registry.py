@@ -5,14 +5,17 @@ A rule has a stable ``code`` (``IW002``), a readable ``name`` (``key.longest``),
 bank), a default ``severity``, ``options`` with defaults, and a docstring with a
 "Bad:" and a "Good:" example. The rule yields :class:`Finding` objects; the engine
 fills in the code, the severity, the file and the position. Adding a rule means
-adding one decorated function in a module of ``toolkit/lint/rules/``.
+adding one decorated function in a module of ``toolkit/lint/rules/``. Rules live in the
+project's one registry type (:mod:`toolkit.registry`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
+
+from ..registry import Registry, Unit
 
 Scope = Literal["item", "bank"]
 Target = Literal["item", "blueprint", "bank"]
@@ -30,27 +33,17 @@ class Finding:
     key: bool = False
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    scope: Scope
-    severity: str
-    options: Mapping[str, Any]
-    func: Callable[..., Iterator[Finding]]
-    needs_git: bool = False
-    tags: tuple[str, ...] = field(default=())
+RuleFunc = Callable[..., Iterator[Finding]]
+Rule = Unit[RuleFunc]
 
-    @property
-    def doc(self) -> str:
-        return (self.func.__doc__ or "").strip()
-
-    @property
-    def summary(self) -> str:
-        return self.doc.split("\n\n", 1)[0].replace("\n", " ")
-
-
-RULES: list[Rule] = []
+RULES: Registry[RuleFunc] = Registry(
+    "lint rule",
+    modules=(
+        "toolkit.lint.rules.blueprint_rules",
+        "toolkit.lint.rules.item_writing",
+        "toolkit.lint.rules.version_rules",
+    ),
+)
 
 
 def rule(
@@ -61,29 +54,17 @@ def rule(
     severity: str = "error",
     options: Mapping[str, Any] | None = None,
     needs_git: bool = False,
-) -> Callable[[Callable[..., Iterator[Finding]]], Callable[..., Iterator[Finding]]]:
+) -> Callable[[RuleFunc], RuleFunc]:
     """Register a lint rule."""
-
-    def deco(func: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
-        if any(r.code == code or r.name == name for r in RULES):
-            raise ValueError(f"lint rule {code} / {name} registered twice")
-        RULES.append(Rule(code, name, scope, severity, dict(options or {}), func, needs_git))
-        return func
-
-    return deco
+    return RULES.register(
+        code,
+        name,
+        scope=scope,
+        severity=severity,
+        options=options,
+        requires=("git",) if needs_git else (),
+    )
 
 
 def rules_by_code() -> dict[str, Rule]:
-    _load_rules()
-    return {r.code: r for r in sorted(RULES, key=lambda r: r.code)}
-
-
-_loaded = False
-
-
-def _load_rules() -> None:
-    global _loaded
-    if not _loaded:
-        from .rules import blueprint_rules, item_writing, version_rules  # noqa: F401
-
-        _loaded = True
+    return RULES.by_code()

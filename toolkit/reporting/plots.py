@@ -28,21 +28,42 @@ def _save(fig, path: Path) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
-def item_curves(cal: Calibration, items: list[str], path: Path, title: str) -> Path:
-    """Item characteristic curves of ``items`` (one panel)."""
+def item_curves(
+    cal: Calibration,
+    panels: dict[str, list[str]],
+    path: Path,
+    title: str,
+    highlight: frozenset[str] = frozenset(),
+) -> Path:
+    """Item characteristic curves as small multiples, one panel per group of items (a topic),
+    each curve labelled with its item id; items in ``highlight`` (flagged) are drawn bold."""
     plt = _plt()
     theta = np.linspace(-4, 4, 161)
     par = cal.estimated.set_index("item_id")
-    items = [i for i in items if i in par.index]
-    par = par.loc[items]
-    p = irf(theta, par["a"].to_numpy(), par["b"].to_numpy(), par["c"].to_numpy())
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    for j, item in enumerate(items):
-        ax.plot(theta, p[:, j], lw=1.2, label=item)
-    ax.set(xlabel="ability (theta)", ylabel="P(correct)", ylim=(0, 1), title=title)
-    ax.grid(alpha=0.3)
-    if len(items) <= 12:
-        ax.legend(fontsize=7, ncol=2, loc="lower right")
+    panels = {k: [i for i in v if i in par.index] for k, v in panels.items()}
+    panels = {k: v for k, v in panels.items() if v}
+    n = max(len(panels), 1)
+    cols = 2 if n > 1 else 1
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(6.2 * cols, 3.6 * rows), squeeze=False)
+    for ax, (name, items) in zip(axes.ravel(), sorted(panels.items()), strict=False):
+        sub = par.loc[items]
+        p = irf(theta, sub["a"].to_numpy(), sub["b"].to_numpy(), sub["c"].to_numpy())
+        for j, item in enumerate(items):
+            bold = item in highlight
+            ax.plot(
+                theta,
+                p[:, j],
+                lw=2.0 if bold else 0.9,
+                alpha=1.0 if bold else 0.75,
+                label=f"{item}{' (flagged)' if bold else ''}",
+            )
+        ax.set(xlabel="ability (theta)", ylabel="P(correct)", ylim=(0, 1), title=name)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=6, ncol=2, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    for ax in axes.ravel()[len(panels) :]:
+        ax.axis("off")
+    fig.suptitle(title)
     fig.tight_layout()
     out = _save(fig, path)
     plt.close(fig)
@@ -72,23 +93,23 @@ def test_information(cal: Calibration, path: Path) -> Path:
     return out
 
 
-def option_traces(options: pd.DataFrame, item: str, path: Path, show_key: bool = False) -> Path:
-    """Empirical option trace lines: share choosing each option by score group. The key is
-    marked only with ``show_key`` (public items): reports must not reveal secure keys."""
+def option_traces_figure(options: pd.DataFrame, item: str, show_key: bool):  # type: ignore[no-untyped-def]
+    """The figure of :func:`option_traces`. Without ``show_key`` every option is drawn alike and
+    no label, title or style tells the key."""
     plt = _plt()
     g = options[options["item_id"] == item]
     cols = sorted([c for c in g.columns if c.startswith("share_g")], key=lambda c: int(c[7:]))
     x = np.arange(1, len(cols) + 1)
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     for _, r in g.iterrows():
-        style = "-" if r["key"] else "--"
+        is_key = bool(show_key and r["key"])
         ax.plot(
             x,
             r[cols].to_numpy(float),
-            style,
+            "-" if is_key or not show_key else "--",
             marker="o",
             ms=3,
-            label=f"{r['option']}{' (key)' if r['key'] else ''}",
+            label=f"{r['option']}{' (key)' if is_key else ''}",
         )
     ax.set(
         xlabel="score group (low to high)",
@@ -100,6 +121,14 @@ def option_traces(options: pd.DataFrame, item: str, path: Path, show_key: bool =
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
     fig.tight_layout()
+    return fig
+
+
+def option_traces(options: pd.DataFrame, item: str, path: Path, show_key: bool = False) -> Path:
+    """Empirical option trace lines: share choosing each option by score group. The key is
+    marked (label and solid line) only with ``show_key``."""
+    plt = _plt()
+    fig = option_traces_figure(options, item, show_key)
     out = _save(fig, path)
     plt.close(fig)
     return out

@@ -1,11 +1,19 @@
 """Write an analysis to a folder: CSV tables, plots, report.md and report.html.
 
-The human report (report.md, report.html, plots/) contains item ids, statistics and flags
-only: no stems, options text or rationales, and no keys of secure items (option trace lines
-mark the key of public items only). ``option_statistics.csv`` keeps a ``key`` column for
-psychometricians: it is confidential, like the bank itself. Every
-string that comes from data (ids, group names) is HTML-escaped before it enters the
-Markdown, and the HTML is rendered from that Markdown.
+The policy on keys, decided once here:
+
+- By default the report is a **staff document**: option statistics and option trace lines
+  show the keys of all items (a psychometrician needs them to judge a possible miskey), and
+  report.md, report.html and summary.json say on their face that they are confidential and
+  contain the keys of secure items.
+- With ``redact_secure`` the report can be shared: no file written (CSV, Markdown, HTML, PNG,
+  JSON) holds a key, key letter or option-level statistic of a secure item (option statistics
+  reveal the key by themselves), and no option trace is drawn for one. Public items keep
+  theirs.
+
+No report ever contains stems, option texts or rationales. Every string that comes from data
+(ids, group names) is made inert before it enters the Markdown, and the HTML is rendered from
+that Markdown.
 """
 
 from __future__ import annotations
@@ -61,13 +69,40 @@ def _table(df: pd.DataFrame, cols: list[tuple[str, str, int | None]]) -> list[st
     return out
 
 
+CONFIDENTIAL = (
+    "**Confidential: staff document.** It contains the keys of secure items (option statistics"
+    " and option trace lines). Do not share it; `qbank analyze --redact-secure` writes a"
+    " shareable report."
+)
+REDACTED = (
+    "**Redacted for sharing.** No key or option-level statistic of a secure item appears in"
+    " this report or its files; option analysis is shown for public items only."
+)
+
+
+def secure_ids(bank: Bank) -> set[str]:
+    return {i.id for i in bank.items if i.is_secure}
+
+
 def write_analysis(
-    result: AnalysisResult, bank: Bank, out_dir: str | Path, *, source: str, simulated: bool = False
+    result: AnalysisResult,
+    bank: Bank,
+    out_dir: str | Path,
+    *,
+    source: str,
+    simulated: bool = False,
+    redact_secure: bool = False,
 ) -> list[Path]:
+    """Write the analysis tables, plots and report; see the module docstring for the policy
+    on keys (``redact_secure``)."""
     out = Path(out_dir)
+    secure = secure_ids(bank)
+    options = result.option_statistics
+    if redact_secure:
+        options = options[~options["item_id"].isin(secure)].reset_index(drop=True)
     written = [
         write_csv(result.item_statistics, out / "item_statistics.csv"),
-        write_csv(result.option_statistics, out / "option_statistics.csv"),
+        write_csv(options, out / "option_statistics.csv"),
         write_csv(result.item_parameters, out / "item_parameters.csv"),
         write_csv(result.abilities, out / "abilities.csv"),
         write_csv(result.form_reliability, out / "form_reliability.csv"),
@@ -82,38 +117,40 @@ def write_analysis(
     p = plots.test_information(result.calibration, out / "plots" / "test-information.png")
     pics.append(("Test information and conditional standard error", p.name))
     goals = bank.blueprint.goals
-    by_domain: dict[str, list[str]] = {}
+    by_domain: dict[str, dict[str, list[str]]] = {}
     for item in result.item_parameters["item_id"]:
         it = bank.by_id.get(item)
-        d = goals[it.learning_goal].domain_id if it and it.learning_goal in goals else "?"
-        by_domain.setdefault(d, []).append(item)
-    for d, items in sorted(by_domain.items()):
+        g = goals.get(it.learning_goal) if it else None
+        d, t = (g.domain_id, g.topic_id) if g else ("?", "?")
+        by_domain.setdefault(d, {}).setdefault(f"topic {t}", []).append(item)
+    flagged = result.item_statistics[result.item_statistics["flags"] != ""]
+    highlight = frozenset(flagged["item_id"])
+    for d, panels in sorted(by_domain.items()):
         p = plots.item_curves(
             result.calibration,
-            items,
+            panels,
             out / "plots" / f"icc-domain-{d}.png",
-            f"Item characteristic curves, domain {d}",
+            f"Item characteristic curves, domain {d} (flagged items bold)",
+            highlight,
         )
         pics.append((f"Item characteristic curves, domain {d}", p.name))
-    flagged = result.item_statistics[result.item_statistics["flags"] != ""]
-    trace_items = list(flagged["item_id"])[:20]
+    trace_items = [i for i in flagged["item_id"] if not (redact_secure and i in secure)][:20]
     for item in trace_items:
-        it = bank.by_id.get(item)
-        p = plots.option_traces(
-            result.option_statistics,
-            item,
-            out / "plots" / f"options-{item}.png",
-            show_key=bool(it and not it.is_secure),
-        )
+        p = plots.option_traces(options, item, out / "plots" / f"options-{item}.png", True)
         pics.append((f"Option trace lines, {item}", p.name))
     written += [out / "plots" / name for _, name in pics]
 
-    md = _markdown(result, source=source, simulated=simulated, pics=pics)
+    banner = REDACTED if redact_secure else CONFIDENTIAL
+    md = _markdown(result, source=source, simulated=simulated, pics=pics, banner=banner)
     atomic_write_text(out / "report.md", md)
     atomic_write_text(out / "report.html", _html(md))
-    atomic_write_text(
-        out / "summary.json", json.dumps(_jsonable(result.info), indent=2, sort_keys=True) + "\n"
-    )
+    summary = {
+        **_jsonable(result.info),
+        "confidential": not redact_secure,
+        "notice": banner.replace("**", "").replace("`", ""),
+        "warnings": list(result.warnings),
+    }
+    atomic_write_text(out / "summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")
     return [*written, out / "report.md", out / "report.html", out / "summary.json"]
 
 
@@ -122,10 +159,10 @@ def _jsonable(info: dict[str, Any]) -> dict[str, Any]:
 
 
 def _markdown(
-    r: AnalysisResult, *, source: str, simulated: bool, pics: list[tuple[str, str]]
+    r: AnalysisResult, *, source: str, simulated: bool, pics: list[tuple[str, str]], banner: str
 ) -> str:
     info = r.info
-    lines = ["# Item analysis report", ""]
+    lines = ["# Item analysis report", "", f"> {banner}", ""]
     if simulated:
         lines += [
             "> **SIMULATED DATA.** These responses were generated by `qbank simulate` from",
@@ -138,6 +175,8 @@ def _markdown(
         "",
         f"Marginal reliability: **{_f(info['marginal_reliability'])}**",
         "",
+        *[f"- Warning: {_e(w)}" for w in r.warnings],
+        *([""] if r.warnings else []),
         "## Forms",
         "",
     ]
@@ -185,8 +224,10 @@ def _markdown(
             "",
             "## Differential item functioning",
             "",
-            f"Group column {_e(info['group'])}. Mantel-Haenszel: {len(c)} item(s) in ETS"
-            f" class C, {len(b)} in class B (negative D favours the reference group).",
+            f"Group column {_e(info['group'])}: reference group **{_e(info['reference'])}**,"
+            f" focal group **{_e(info['focal'])}**. Mantel-Haenszel: {len(c)} item(s) in ETS"
+            f" class C, {len(b)} in class B (negative D: the item favours the reference group"
+            f" {_e(info['reference'])}, i.e. it is harder for the focal group).",
             "",
         ]
         show = r.dif[r.dif["ets_class"].astype(str).str.contains("B|C")].sort_values("mh_d_dif")
@@ -208,7 +249,7 @@ def _markdown(
             "",
             "## Local dependence (Yen's Q3)",
             "",
-            "Pairs whose Q3 exceeds the mean Q3 by more than 0.2:",
+            "Pairs whose Q3 exceeds the mean Q3 by more than 0.2 (possible local dependence):",
             "",
         ]
         lines += _table(

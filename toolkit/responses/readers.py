@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Severity
+from ..errors import DataError
+from ..vocab import ItemType
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,12 +36,13 @@ OMIT_MARK = "-"
 _ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]{1,9}-[0-9]{4,}$")
 
 
-class ResponseFileError(Exception):
-    """The file cannot be read at all (usage-level problem)."""
+class ResponseFileError(DataError):
+    """The file cannot be read at all; ``diagnostics`` say where and why."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__(diagnostics[0].message if diagnostics else "bad response file")
-        self.diagnostics = diagnostics
+        super().__init__(
+            diagnostics[0].message if diagnostics else "bad response file", diagnostics
+        )
 
 
 @dataclass
@@ -57,7 +60,33 @@ def _diag(path: str, line: int, code: str, msg: str) -> Diagnostic:
     return Diagnostic(path, line, 0, code, Severity.ERROR, msg)
 
 
-def _read_table(path: Path, shown: str) -> tuple[pd.DataFrame, int]:
+def detect_encoding(head: bytes) -> str | None:
+    """The text encoding of a file from its first bytes: a BOM (UTF-8, UTF-16), the NUL pattern
+    of BOM-less UTF-16, else UTF-8; None for binary data."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if b"\x00" in head:
+        even, odd = head[0::2], head[1::2]
+        if odd and odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even and even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+        return None
+    return "utf-8"
+
+
+def sniff_delimiter(text: str, candidates: str = ",;\t|") -> str:
+    """The field separator of a CSV text: the candidate that occurs most often in the header
+    line (comma when none does)."""
+    header = text.splitlines()[0] if text else ""
+    counts = {c: header.count(c) for c in candidates}
+    best = max(counts, key=lambda c: (counts[c], c == ","))
+    return best if counts[best] else ","
+
+
+def _read_table(path: Path, shown: str, sep: str | None = None) -> tuple[pd.DataFrame, int]:
     """Read CSV or Parquet as text columns; returns the frame and the line offset of row 0."""
     import pandas as pd
 
@@ -78,24 +107,29 @@ def _read_table(path: Path, shown: str) -> tuple[pd.DataFrame, int]:
         return df, 1
     with open(path, "rb") as fh:
         head = fh.read(65536)
-    if b"\x00" in head:
+    encoding = detect_encoding(head)
+    if encoding is None:
         raise ResponseFileError(
             [
                 _diag(
                     shown,
                     0,
                     "R008",
-                    "file looks binary (NUL bytes); expected CSV text or a .parquet file",
+                    "file looks binary (NUL bytes, no UTF-16 pattern); expected CSV text"
+                    " (UTF-8 or UTF-16) or a .parquet file",
                 )
             ]
         )
     try:
+        text_head = head.decode(encoding, errors="ignore")
+        delimiter = sep or sniff_delimiter(text_head)
         df = pd.read_csv(
             path,
             dtype=str,
             keep_default_na=False,
             na_filter=False,
-            encoding="utf-8",
+            encoding=encoding,
+            sep=delimiter,
             skipinitialspace=True,
         )
     except UnicodeDecodeError as exc:
@@ -105,18 +139,33 @@ def _read_table(path: Path, shown: str) -> tuple[pd.DataFrame, int]:
                     shown,
                     0,
                     "R008",
-                    f"file is not UTF-8 text ({exc.reason}); re-save it as UTF-8 CSV",
+                    f"file is not {encoding} text ({exc.reason} at byte {exc.start}); re-save"
+                    " it as UTF-8 CSV (in a spreadsheet: Save as > CSV UTF-8)",
                 )
             ]
         ) from None
     except pd.errors.EmptyDataError:
         raise ResponseFileError([_diag(shown, 0, "R008", "file has no columns")]) from None
     except pd.errors.ParserError as exc:
-        import re
-
         m = re.search(r"line (\d+)", str(exc))
         line = int(m.group(1)) if m else 0
-        raise ResponseFileError([_diag(shown, line, "R008", f"malformed CSV: {exc}")]) from None
+        m2 = re.search(r"Expected (\d+) fields in line \d+, saw (\d+)", str(exc))
+        what = (
+            f"this row has {m2.group(2)} fields, the header {m2.group(1)}"
+            if m2
+            else str(exc).strip()
+        )
+        raise ResponseFileError(
+            [
+                _diag(
+                    shown,
+                    line,
+                    "R008",
+                    f"malformed CSV ({what}; field separator {delimiter!r}): quote fields"
+                    " that contain the separator, or give the separator with --sep",
+                )
+            ]
+        ) from None
     df.columns = [str(c).strip() for c in df.columns]
     return df, 2
 
@@ -140,7 +189,11 @@ def _check_columns(df: pd.DataFrame, required: tuple[str, ...], shown: str) -> N
 
 
 def read_responses(
-    path: str | Path, fmt: str, bank: Bank | None = None, shown: str | None = None
+    path: str | Path,
+    fmt: str,
+    bank: Bank | None = None,
+    shown: str | None = None,
+    sep: str | None = None,
 ) -> ResponseData:
     """Read a response file in format ``fmt`` and check it against ``bank``.
 
@@ -155,7 +208,7 @@ def read_responses(
         raise ResponseFileError(
             [_diag(shown, 0, "R010", f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")]
         )
-    df, offset = _read_table(path, shown)
+    df, offset = _read_table(path, shown, sep)
     if fmt == "long":
         _check_columns(df, LONG_REQUIRED, shown)
         long = df.copy()
@@ -262,13 +315,16 @@ def _check_rows(
     if bank is None:
         return out
     known = long["item_id"].isin(bank.by_id.keys())
+    by_upper = {k.upper(): k for k in bank.by_id}
     for _, r in long[~known].iterrows():
+        hint = by_upper.get(str(r["item_id"]).strip().upper())
         out.append(
             _diag(
                 shown,
                 int(r["row"]),
                 "R003",
-                f"unknown item '{r['item_id']}': no such item in the bank",
+                f"unknown item '{r['item_id']}': no such item in the bank"
+                + (f" (did you mean '{hint}'?)" if hint else ""),
             )
         )
     rows = long[known]
@@ -308,12 +364,20 @@ def _check_rows(
     for (row, item_id), g in unknown.groupby(["row", "item_id"], sort=True):
         item = bank.by_id[item_id]
         ids = ", ".join(o.id for o in item.options)
+        given = ", ".join(g["option"])
+        option_ids = {o.id for o in item.options}
+        hint = ""
+        for sep in (",", "|", " "):
+            parts = [p.strip() for p in given.split(sep)]
+            if len(parts) > 1 and all(p in option_ids for p in parts):
+                hint = f"; picks are joined by ';' (write {';'.join(parts)})"
+                break
         out.append(
             _diag(
                 shown,
                 int(row),
                 "R004",
-                f"item {item.id} has no option {', '.join(g['option'])} (options: {ids})",
+                f"item {item.id} has no option {given} (options: {ids}){hint}",
             )
         )
         bad.add((int(row), item_id))
@@ -327,7 +391,7 @@ def _check_rows(
     for (row, item_id), r in counts[too_many | repeated].iterrows():
         if (int(row), item_id) in bad:
             continue
-        if bank.by_id[item_id].type == "multiple_choice" and r["n"] > 1:
+        if bank.by_id[item_id].type == ItemType.MULTIPLE_CHOICE and r["n"] > 1:
             out.append(
                 _diag(
                     shown,

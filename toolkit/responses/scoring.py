@@ -33,6 +33,7 @@ class Scored:
     covariates: pd.DataFrame
     max_score: pd.Series
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    partial_credit: bool = False
 
     def dichotomous(self) -> pd.DataFrame:
         """1 for full credit, 0 otherwise, NaN = not administered (what IRT models use)."""
@@ -119,4 +120,5 @@ def score(
         data.covariates,
         pd.Series(maxes).reindex(matrix.columns),
         diags,
+        partial_credit,
     )

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..errors import UsageError
 from ..io import atomic_write_text
+from ..vocab import ItemType
 
 if TYPE_CHECKING:
     from ..bank.store import Bank
@@ -52,6 +54,13 @@ def make_forms(
     rng = np.random.default_rng(seed)
     bp = bank.blueprint
     length = length or bp.exam.form_length
+    if n_forms < 1:
+        raise UsageError(f"the number of forms must be at least 1 (got {n_forms})")
+    if not 0 <= anchors < length:
+        raise UsageError(
+            f"{anchors} anchor items do not fit forms of {length} items; anchors must be"
+            f" fewer than the form length"
+        )
     pool = {d.id: [i.id for i in bank.filter(domain=d.id, status=status)] for d in bp.domains}
 
     def split(total: int) -> dict[str, int]:
@@ -67,7 +76,7 @@ def make_forms(
     for d in bp.domains:
         need = per_anchor[d.id] + n_forms * (per_form[d.id] - per_anchor[d.id])
         if len(pool[d.id]) < need:
-            raise ValueError(
+            raise UsageError(
                 f"domain {d.id} has {len(pool[d.id])} {status} items; {n_forms} forms"
                 f" of {length} with {anchors} anchors need {need}"
             )
@@ -79,6 +88,30 @@ def make_forms(
         for k, f in enumerate(forms):
             forms[f] += anchor_ids + rest[k * n_unique : (k + 1) * n_unique]
     return {f: sorted(ids) for f, ids in forms.items()}
+
+
+def plant_dif(
+    forms: dict[str, list[str]],
+    n: int,
+    shift: float = 1.0,
+    seed: int = 0,
+    explicit: dict[str, float] | None = None,
+) -> dict[str, float]:
+    """DIF to plant: the ``explicit`` items (item -> shift) and ``n`` more items drawn at random
+    (with ``seed``) from the forms, each ``shift`` logits harder for the focal group."""
+    on_forms = sorted({x for ids in forms.values() for x in ids})
+    out = dict(explicit or {})
+    unknown = sorted(set(out) - set(on_forms))
+    if unknown:
+        raise UsageError(f"DIF items not on any form: {', '.join(unknown)}")
+    if n < 0:
+        raise UsageError(f"the number of DIF items must not be negative (got {n})")
+    import random
+
+    pool = [i for i in on_forms if i not in out]
+    for item_id in random.Random(seed).sample(pool, min(n, len(pool))):
+        out[item_id] = shift
+    return out
 
 
 def _true_parameters(
@@ -114,9 +147,19 @@ def simulate(
     picks a distractor with item-specific attractiveness; omissions are more likely for
     low-ability candidates (mean rate ``omit_rate``).
     """
+    if n_per_form < 1:
+        raise UsageError(f"each form needs at least 1 candidate (got {n_per_form})")
+    unknown = sorted(set(form_means or {}) - set(forms))
+    if unknown:
+        raise UsageError(
+            f"form mean given for {', '.join(unknown)}, which is not a form; the forms are"
+            f" {', '.join(forms)}"
+        )
+    if not 0 <= omit_rate < 1:
+        raise UsageError(f"the omit rate must be in [0, 1) (got {omit_rate})")
     rng = np.random.default_rng(seed)
     all_items = sorted({i for ids in forms.values() for i in ids})
-    ms = {i for i in all_items if bank.by_id[i].type == "multiple_select"}
+    ms = {i for i in all_items if bank.by_id[i].type == ItemType.MULTIPLE_SELECT}
     params = (
         true_items.set_index("item_id").loc[all_items].reset_index()
         if true_items is not None
@@ -158,7 +201,7 @@ def simulate(
                     resp = ";".join(item.key)
                 else:
                     dis = [o.id for o in item.options if not o.correct]
-                    if item.type == "multiple_select":
+                    if item.type == ItemType.MULTIPLE_SELECT:
                         k = len(item.key)
                         pick = set(rng.choice(len(item.options), size=k, replace=False))
                         ids_all = [o.id for o in item.options]

@@ -9,6 +9,7 @@ from typing import Any
 from ...bank.model import Item
 from ...blueprint import Blueprint
 from ...coverage import coverage
+from ...vocab import ItemType, Status
 from ..engine import LintContext
 from ..registry import Finding, rule
 
@@ -16,7 +17,7 @@ Opts = dict[str, Any]
 
 
 def approved(ctx: LintContext) -> list[Item]:
-    return [i for i in ctx.bank.items if i.status == "approved"]
+    return [i for i in ctx.bank.items if i.status == Status.APPROVED]
 
 
 def approved_by_domain(ctx: LintContext) -> dict[str, list[Item]]:
@@ -141,7 +142,7 @@ def multiple_select_mix(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
         mine = by_domain[d.id]
         if len(mine) < opts["min_items"]:
             continue
-        share = sum(i.type == "multiple_select" for i in mine) / len(mine)
+        share = sum(i.type == ItemType.MULTIPLE_SELECT for i in mine) / len(mine)
         if not opts["min_share"] <= share <= opts["max_share"]:
             yield Finding(
                 f"domain {d.id}: {share:.0%} of approved items are multiple_select;"
@@ -149,19 +150,3 @@ def multiple_select_mix(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
                 domain_path(bp, d.id),
                 target="blueprint",
             )
-
-
-@rule("BP005", "goal.unknown-approved")
-def approved_unknown_goal(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Finding]:
-    """No approved item measures a goal that is not in the blueprint (e.g. after the
-    blueprint was revised): retire it or move it to a current goal.
-
-    Bad: ``status: approved`` with ``learning_goal: 6.1.1``.
-    Good: a goal id listed in bank/blueprint.yaml.
-    """
-    if item.status == "approved" and item.learning_goal not in ctx.bank.blueprint.goals:
-        yield Finding(
-            f"approved item measures goal '{item.learning_goal}', which is not in the"
-            " blueprint; retire it or re-target it",
-            ("learning_goal",),
-        )

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...bank.model import Item
+from ...vocab import ItemType, Status
 from ..engine import LintContext
 from ..registry import Finding, rule
 from ..text import (
@@ -66,7 +67,7 @@ def key_longest(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     mean_dis = sum(len(o.text) for o in dis) / len(dis)
     mean_key = sum(len(o.text) for o in keys) / len(keys)
     longest = max(len(o.text) for o in dis)
-    if item.type == "multiple_choice" and len(keys[0].text) <= longest:
+    if item.type == ItemType.MULTIPLE_CHOICE and len(keys[0].text) <= longest:
         return
     if mean_dis > 0 and mean_key >= opts["ratio"] * mean_dis:
         idx = item.options.index(keys[0])
@@ -234,7 +235,7 @@ def select_count_stated(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Fi
     Good: ``Which two actions should the team take? (Choose two.)``
     """
     n = stated_choose_count(item.stem)
-    if item.type == "multiple_select":
+    if item.type == ItemType.MULTIPLE_SELECT:
         if n is None:
             yield Finding(
                 f"multiple_select stem does not say how many to choose; add"
@@ -303,7 +304,7 @@ def reference_official(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Fin
     Bad: ``references: [http://someblog.example/post]``
     Good: ``references: [https://cloud.google.com/bigquery/docs/bqml-introduction]``
     """
-    if not item.references and item.status != "retired":
+    if not item.references and item.status != Status.RETIRED:
         yield Finding(
             "the item has no reference; cite the official documentation that supports the key",
             ("id",),
@@ -334,7 +335,7 @@ def near_duplicates(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     Good: mark true variants as `enemies` and rewrite one scenario.
     """
     k = int(opts["shingle"])
-    items = [i for i in ctx.bank.items if i.status != "retired"]
+    items = [i for i in ctx.bank.items if i.status != Status.RETIRED]
     sh: list[set[tuple[str, ...]]] = []
     for it in items:
         t = norm_tokens(it.stem)
@@ -389,7 +390,7 @@ def key_balance(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     mc = [
         i
         for i in ctx.bank.items
-        if i.type == "multiple_choice" and i.status != "retired" and len(i.key) == 1
+        if i.type == ItemType.MULTIPLE_CHOICE and i.status != Status.RETIRED and len(i.key) == 1
     ]
     by_n: dict[int, list[Item]] = defaultdict(list)
     for it in mc:
