@@ -1,4 +1,4 @@
-"""``qbank list``, ``qbank new``, ``qbank summary`` and ``qbank blueprint``."""
+"""``qbank list``, ``qbank show``, ``qbank new``, ``qbank summary`` and ``qbank blueprint``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,26 @@ from .common import QbankUsageError, bank_option, emit, format_option, load_repo
 def _load(bank_dir: str) -> Bank:
     """Load the bank, leaving out invalid items with a note on stderr."""
     return load_report(bank_dir, note_invalid=True).bank
+
+
+def _check_ids(bank: Bank, **given: str | None) -> None:
+    """Refuse a domain, topic or goal id that the blueprint does not have (with a hint)."""
+    from ..suggest import did_you_mean
+
+    bp = bank.blueprint
+    known = {
+        "domain": [d.id for d in bp.domains],
+        "topic": [t.id for d in bp.domains for t in d.topics],
+        "goal": list(bp.goals),
+    }
+    for kind, value in given.items():
+        if value is None or value in known[kind]:
+            continue
+        hint = did_you_mean(value, known[kind])
+        for other, ids in known.items():
+            if other != kind and value in ids:
+                hint = f"; {value} is a {other} id: use --{other} {value}"
+        raise QbankUsageError(f"--{kind} {value}: no such {kind} in the blueprint{hint}")
 
 
 def _excerpt(text: str, n: int = 60) -> str:
@@ -46,6 +66,7 @@ def list_items(
 ) -> None:
     """List items, filtered by domain, topic, goal, status, type or exposure."""
     bank = _load(bank_dir)
+    _check_ids(bank, domain=domain, topic=topic, goal=goal)
     items = bank.filter(
         domain=domain,
         topic=topic,
@@ -85,6 +106,31 @@ def list_items(
     ]
     emit(render_table(["id", "goal", "status", "type", "v", "exposure", "stem"], rows2))
     click.echo(f"{len(items)} item(s)", err=True)
+
+
+@click.command("show")
+@bank_option
+@click.argument("item_ids", nargs=-1, required=True, metavar="ID...")
+@click.option("--no-key", is_flag=True, help="Leave out the key, rationales and reviews.")
+@click.option(
+    "--options-only",
+    is_flag=True,
+    help="Only the options (no stem, no key): the reviewers' options-only probe.",
+)
+def show(bank_dir: str, item_ids: tuple[str, ...], no_key: bool, options_only: bool) -> None:
+    """Print items in full (or without their key, for screen sharing and blind review)."""
+    from ..itemtext import item_text
+    from ..suggest import did_you_mean
+
+    bank = _load(bank_dir)
+    out = []
+    for item_id in item_ids:
+        if item_id not in bank.by_id:
+            raise QbankUsageError(
+                f"no item {item_id!r} in {bank_dir}{did_you_mean(item_id, bank.by_id)}"
+            )
+        out.append(item_text(bank.by_id[item_id], show_key=not no_key, options_only=options_only))
+    click.echo("\n".join(out), nl=False)
 
 
 @click.command("new")
@@ -182,4 +228,4 @@ def blueprint(bank_dir: str, fmt: str) -> None:
     emit(render_table(["goal", "level", "text"], rows))
 
 
-commands = [list_items, new, summary, blueprint]
+commands = [list_items, show, new, summary, blueprint]
