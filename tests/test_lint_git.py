@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from toolkit.bank import load_bank
+from toolkit.bank import load_workspace
 from toolkit.cli import cli
 from toolkit.lint import GitError, LintConfig, lint_bank
 
@@ -50,12 +50,12 @@ def repo(tmp_path: Path) -> TmpBank:
 
 
 def codes(bank: TmpBank, ref: str = "HEAD") -> list[tuple[str, str]]:
-    report = lint_bank(load_bank(bank.root, strict=False), VR_ONLY, changed_since=ref)
+    report = lint_bank(load_workspace(bank.root, strict=False), VR_ONLY, changed_since=ref)
     return sorted((Path(d.path).stem, d.code) for d in report.diagnostics)
 
 
 def test_unchanged_bank_is_clean(repo: TmpBank) -> None:
-    report = lint_bank(load_bank(repo.root), VR_ONLY, changed_since="HEAD")
+    report = lint_bank(load_workspace(repo.root), VR_ONLY, changed_since="HEAD")
     assert report.diagnostics == () and report.items_linted == 0
 
 
@@ -118,7 +118,7 @@ def test_changed_since_limits_item_rules(repo: TmpBank) -> None:
     bad["options"][3]["text"] = "All of the above"
     repo.write(bad, repo.folder("1.1.1") / "PMLE-0002.yaml")
     cfg = LintConfig(select=("IW001",))
-    bank = load_bank(repo.root)
+    bank = load_workspace(repo.root)
     assert lint_bank(bank, cfg, changed_since="HEAD").items_linted == 1
     report = lint_bank(bank, cfg, changed_since="HEAD")
     assert [Path(d.path).stem for d in report.diagnostics] == ["PMLE-0002"]
@@ -126,9 +126,9 @@ def test_changed_since_limits_item_rules(repo: TmpBank) -> None:
 
 def test_bad_ref_and_not_a_repo(repo: TmpBank, tmp_path: Path) -> None:
     with pytest.raises(GitError, match="unknown git revision"):
-        lint_bank(load_bank(repo.root), VR_ONLY, changed_since="no-such-ref")
+        lint_bank(load_workspace(repo.root), VR_ONLY, changed_since="no-such-ref")
     res = CliRunner().invoke(cli, ["lint", "--bank", str(repo.root), "--changed-since", "nope"])
     assert res.exit_code == 2 and "unknown git revision" in res.output
     other = TmpBank(tmp_path.parent / (tmp_path.name + "-norepo") / "bank")
     with pytest.raises(GitError):
-        lint_bank(load_bank(other.root), VR_ONLY, changed_since="HEAD")
+        lint_bank(load_workspace(other.root), VR_ONLY, changed_since="HEAD")

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from toolkit.bank import load_bank
+from toolkit.bank import load_workspace
 from toolkit.cli import cli
 from toolkit.lint import ConfigError, LintConfig, lint_bank, load_config, rules_by_code
 from toolkit.lint.config import config_schema, parse_config
@@ -53,7 +53,7 @@ def test_rule_case(case: dict[str, Any], tmp_bank: TmpBank) -> None:
     specs = case.get("items") or [{"base": case.get("base", "mc"), "set": case.get("set")}]
     for spec in specs:
         tmp_bank.write(_build(spec, case.get("base", "mc")))
-    bank = load_bank(tmp_bank.root, strict=False)
+    bank = load_workspace(tmp_bank.root, strict=False)
     rule = rules_by_code()[case["rule"]]
     config = LintConfig(rules={rule.code: dict(case.get("options") or {})})
     report = lint_bank(bank, config, rules=[rule])
@@ -78,7 +78,7 @@ def test_suppression_with_reason(tmp_bank: TmpBank) -> None:
     )
     data["options"][3]["text"] = "None of the above"
     tmp_bank.write(data)
-    bank = load_bank(tmp_bank.root)
+    bank = load_workspace(tmp_bank.root)
     report = lint_bank(bank, rules=[rules_by_code()["IW001"]])
     assert report.diagnostics == () and report.suppressed == 1
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from toolkit.bank import load_bank
+from toolkit.bank import load_bank, load_workspace
 from toolkit.lint import lint_bank
 from toolkit.validate import validate_bank
 
@@ -24,7 +24,7 @@ def test_shipped_bank_validates() -> None:
 
 
 def test_shipped_bank_lints_without_errors(bank) -> None:
-    report = lint_bank(bank)
+    report = lint_bank(load_workspace(SHIPPED_BANK))
     errors = [d for d in report.diagnostics if d.severity.value == "error"]
     assert errors == [], errors[:5]
 

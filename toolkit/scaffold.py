@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .bank.store import Bank
+from .bank.workspace import Workspace
 from .errors import UsageError
 from .gitutil import git_text
 from .io import atomic_write_text
@@ -72,8 +73,9 @@ def new_item(
         )
     if item_type not in bank.blueprint.exam.item_types:
         raise ScaffoldError(f"type '{item_type}' is not used by this exam")
-    item_id = bank.next_id()
-    path = bank.items_dir / bank.blueprint.folder_for(goal) / f"{item_id}.yaml"
+    ws = Workspace(bank)
+    item_id = ws.next_id()
+    path = ws.items_dir / bank.blueprint.folder_for(goal) / f"{item_id}.yaml"
     if path.exists():  # pragma: no cover - next_id looks at files too
         raise ScaffoldError(f"{path} already exists")
     data = new_item_data(item_id, goal_id, item_type, author or default_author())

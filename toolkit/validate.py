@@ -18,6 +18,7 @@ from typing import Any
 from . import checks
 from .bank.model import Item
 from .bank.store import Bank
+from .bank.workspace import Workspace
 from .blueprint import Blueprint
 from .diagnostics import Diagnostic, Severity, sort_key
 from .errors import UsageError
@@ -34,9 +35,13 @@ class BankNotFound(UsageError, FileNotFoundError):
 
 @dataclass(frozen=True)
 class ValidationReport:
-    bank: Bank | None
+    workspace: Workspace | None
     diagnostics: tuple[Diagnostic, ...]
     files_checked: int
+
+    @property
+    def bank(self) -> Bank | None:
+        return self.workspace.bank if self.workspace else None
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -223,13 +228,13 @@ def validate_bank(
         bp_shown = display_path(bp_path)
         diags = [d for d in diags if d.path in shown_selected or d.path == bp_shown]
 
-    bank = None
+    workspace = None
     if blueprint is not None:
         items = tuple(sorted((i for i, _ in entries), key=lambda i: i.id))
         sources = {i.id: d for i, d in entries}
-        bank = Bank(root, blueprint, items, sources=sources, blueprint_source=bp_doc)
+        workspace = Workspace(Bank(root, blueprint, items), sources, bp_doc)
     return ValidationReport(
-        bank=bank,
+        workspace=workspace,
         diagnostics=tuple(sorted(diags, key=sort_key)),
         files_checked=len(selected) if selected is not None else len(files),
     )

@@ -68,17 +68,11 @@ def bank_scale_anchors(bank: Bank) -> pd.DataFrame:
     """Current parameters of items whose ``stats`` hold a, b for their current version."""
     rows = []
     for it in bank.items:
-        s = it.stats or {}
-        dichotomous = s.get("model", "2pl") in DICHOTOMOUS_MODELS
-        if s.get("item_version") == it.version and "a" in s and "b" in s and dichotomous:
-            rows.append(
-                {
-                    "item_id": it.id,
-                    "a": float(s["a"]),
-                    "b": float(s["b"]),
-                    "c": float(s.get("c", 0.0)),
-                }
-            )
+        s = it.stats
+        if s is None or not s.applies_to(it.version) or not s.has_irt:
+            continue
+        if (s.model or "2pl") in DICHOTOMOUS_MODELS:
+            rows.append({"item_id": it.id, "a": s.a, "b": s.b, "c": s.c or 0.0})
     return pd.DataFrame(rows, columns=["item_id", "a", "b", "c"])
 
 
@@ -161,8 +155,7 @@ def write_back(
             {"item_id": item.id, **{k: v for k, v in stats.items() if k not in ("calibration",)}}
         )
         path = Path(item.path)
-        source = bank.sources.get(item.id)
-        old = source.text if source is not None else path.read_text(encoding="utf-8")
+        old = path.read_text(encoding="utf-8")
         new = _with_stats(old, stats)
         before, after = load_text(old), load_text(new)
         before["stats"] = stats

@@ -7,9 +7,20 @@ import os
 from ..diagnostics import Diagnostic
 from ..errors import DataError
 from .model import Item, Option, Review
+from .stats import ItemStats
 from .store import Bank
 
-__all__ = ["Bank", "BankError", "Item", "Option", "Review", "load_bank"]
+__all__ = [
+    "Bank",
+    "BankError",
+    "Item",
+    "ItemStats",
+    "Option",
+    "Review",
+    "Workspace",
+    "load_bank",
+    "load_workspace",
+]
 
 
 class BankError(DataError):
@@ -34,3 +45,6 @@ def load_bank(root: str | os.PathLike[str] = "bank", *, strict: bool = True) -> 
     if report.bank is None or (strict and not report.ok):
         raise BankError(list(report.errors))
     return report.bank
+
+
+from .workspace import Workspace, load_workspace  # noqa: E402

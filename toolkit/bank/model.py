@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from ..vocab import Exposure
+from .stats import ItemStats
 
 CONTENT_FIELDS = ("type", "learning_goal", "stem", "options", "select")
 """Fields whose change is a content change (needs a version bump and invalidates statistics)."""
@@ -51,7 +52,7 @@ class Item:
     enemies: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     lint_ignore: tuple[tuple[str, str], ...] = ()
-    stats: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+    stats: ItemStats | None = field(default=None, compare=False, hash=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], path: str = "") -> Item:
@@ -82,7 +83,7 @@ class Item:
             lint_ignore=tuple(
                 (x["rule"], x["reason"]) for x in data.get("lint", {}).get("ignore", ())
             ),
-            stats=data.get("stats"),
+            stats=ItemStats.from_dict(data["stats"]) if data.get("stats") else None,
         )
 
     @property

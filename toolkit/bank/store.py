@@ -1,13 +1,12 @@
-"""The loaded bank: blueprint plus items, with look-ups and filters."""
+"""The loaded bank: blueprint plus items, with look-ups and filters (no files: see
+:mod:`toolkit.bank.workspace`)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from ..blueprint import Blueprint
 from .model import Item
@@ -20,9 +19,6 @@ class Bank:
     root: Path
     blueprint: Blueprint
     items: tuple[Item, ...]
-    sources: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    """Parsed source document (``YamlDocument``) of each item, by id: gives positions."""
-    blueprint_source: Any = field(default=None, compare=False, repr=False)
 
     @cached_property
     def by_id(self) -> dict[str, Item]:
@@ -60,18 +56,3 @@ class Bank:
                 continue
             out.append(it)
         return out
-
-    @property
-    def items_dir(self) -> Path:
-        return self.root / "items"
-
-    def next_id(self) -> str:
-        """The next free id: one more than the highest number ever used in the bank."""
-        code = self.blueprint.exam.code
-        pat = re.compile(rf"^{re.escape(code)}-(\d+)$")
-        nums = [int(m.group(1)) for i in self.items if (m := pat.match(i.id))]
-        # Files that failed validation still hold ids: never hand those out again.
-        for p in self.items_dir.rglob("*.yaml"):
-            if m := pat.match(p.stem):
-                nums.append(int(m.group(1)))
-        return f"{code}-{(max(nums, default=0) + 1):04d}"

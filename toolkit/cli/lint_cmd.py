@@ -81,7 +81,7 @@ def lint(
             if any(Path(i.path).resolve().is_relative_to(w) for w in wanted)
         }
     try:
-        result = lint_bank(report.bank, config, changed_since=ref, only_items=only)
+        result = lint_bank(report.workspace, config, changed_since=ref, only_items=only)
     except GitError as exc:
         raise QbankUsageError(f"--changed-since {ref}: {exc}") from None
     emit(render(result.diagnostics, fmt), out)

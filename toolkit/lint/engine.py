@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..bank.model import Item
 from ..bank.store import Bank
+from ..bank.workspace import Workspace
 from ..diagnostics import Diagnostic, Severity, sort_key
 from .config import LintConfig
 from .gitview import GitView, load_git_view
@@ -40,34 +41,35 @@ def _display(p: Path) -> str:
     return display_path(p)
 
 
-def _to_diag(bank: Bank, rule: Rule, sev: Severity, f: Finding, item: Item | None) -> Diagnostic:
-    if f.target == "blueprint" and bank.blueprint_source is not None:
-        doc = bank.blueprint_source
+def _to_diag(ws: Workspace, rule: Rule, sev: Severity, f: Finding, item: Item | None) -> Diagnostic:
+    if f.target == "blueprint" and ws.blueprint_source is not None:
+        doc = ws.blueprint_source
         line, col = doc.position(f.path, key=f.key)
         return Diagnostic(doc.path, line, col, rule.code, sev, f.message)
     item_id = f.item or (item.id if item else None)
-    doc = bank.sources.get(item_id) if item_id and f.target == "item" else None
+    doc = ws.sources.get(item_id) if item_id and f.target == "item" else None
     if doc is None:
-        where = _display(bank.items_dir)
+        where = _display(ws.items_dir)
         return Diagnostic(where, 0, 0, rule.code, sev, f.message)
     line, col = doc.position(f.path, key=f.key)
     return Diagnostic(doc.path, line, col, rule.code, sev, f.message)
 
 
 def lint_bank(
-    bank: Bank,
+    workspace: Workspace,
     config: LintConfig | None = None,
     *,
     changed_since: str | None = None,
     only_items: Iterable[str] | None = None,
     rules: Iterable[Rule] | None = None,
 ) -> LintReport:
-    """Lint ``bank``.
+    """Lint the bank of ``workspace`` (its source documents give the positions).
 
     With ``changed_since`` (a git revision), item rules run only on items changed
     since then, and the git-aware version rules run too. ``only_items`` (ids) limits
     item rules further. Bank-wide rules always see the whole bank.
     """
+    bank = workspace.bank
     config = config or LintConfig()
     git = load_git_view(bank.root, changed_since) if changed_since else None
     ctx = LintContext(bank, git)
@@ -94,7 +96,7 @@ def lint_bank(
             if owner and rule.code in ignores.get(owner, ()):
                 suppressed += 1
                 continue
-            diags.append(_to_diag(bank, rule, sev, f, item))
+            diags.append(_to_diag(workspace, rule, sev, f, item))
 
     for r in active:
         opts = config.options(r)

@@ -52,7 +52,7 @@ def stats_stale(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     if old is not None and item.stats and old.content_hash != item.content_hash:
         yield Finding(
             f"content changed since {ctx.git.ref} but the item carries statistics of"
-            f" version {item.stats.get('item_version')}; they no longer apply until it"
+            f" version {item.stats.item_version}; they no longer apply until it"
             " is calibrated again",
             ("stats",),
             key=True,
