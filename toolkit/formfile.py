@@ -21,7 +21,6 @@ the bank's is reported (the form was assembled from other content), never silent
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,7 +199,3 @@ def resolve(form: Form, bank: Bank, path: str | Path = "") -> list[Item]:
 
 def file_sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def canonical_json(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False)

@@ -11,9 +11,6 @@ from typing import Any
 from ..vocab import Exposure
 from .stats import ItemStats
 
-CONTENT_FIELDS = ("type", "learning_goal", "stem", "options", "select")
-"""Fields whose change is a content change (needs a version bump and invalidates statistics)."""
-
 
 @dataclass(frozen=True)
 class Option:
