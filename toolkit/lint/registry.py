@@ -40,6 +40,7 @@ RULES: Registry[RuleFunc] = Registry(
     "lint rule",
     modules=(
         "toolkit.lint.rules.blueprint_rules",
+        "toolkit.lint.rules.cue_rules",
         "toolkit.lint.rules.item_writing",
         "toolkit.lint.rules.version_rules",
     ),

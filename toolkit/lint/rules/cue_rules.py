@@ -1,0 +1,219 @@
+"""Rules against test-wise shortcuts: key length that is a cue across the bank, text left
+over from the ``qbank new`` template, and items on the same goal that answer each other."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from ...bank.model import Item
+from ...vocab import ItemType, Status
+from ..engine import LintContext
+from ..registry import Finding, rule
+from ..text import norm_tokens
+
+Opts = dict[str, Any]
+
+STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "by",
+        "at",
+        "from",
+        "as",
+        "is",
+        "are",
+        "be",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "which",
+        "what",
+        "when",
+        "how",
+        "should",
+        "they",
+        "their",
+        "them",
+        "use",
+        "using",
+        "your",
+        "you",
+        "can",
+        "will",
+        "not",
+        "no",
+        "into",
+        "than",
+        "then",
+        "so",
+        "if",
+        "each",
+        "all",
+        "any",
+        "one",
+        "two",
+        "only",
+    ]
+)
+
+
+def length_ranks(item: Item) -> tuple[bool, bool]:
+    """(the key is strictly the longest option, the key is strictly the shortest option) for a
+    one-key item; for several keys: (the keys are exactly the longest options, ... shortest)."""
+    lengths = [len(o.text.strip()) for o in item.options]
+    keys = [n for n, o in zip(lengths, item.options, strict=True) if o.correct]
+    others = [n for n, o in zip(lengths, item.options, strict=True) if not o.correct]
+    if not keys or not others:
+        return False, False
+    return min(keys) > max(others), max(keys) < min(others)
+
+
+@rule(
+    "IW015",
+    "key.length-rank",
+    scope="bank",
+    severity="warning",
+    options={"tolerance": 0.08, "min_items": 40},
+)
+def key_length_rank(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
+    """Across the bank, the key's length must look random: for four-option multiple_choice items
+    the key is strictly the longest option in about one item in four, and strictly the shortest
+    in about one in four (a share off by more than ``tolerance`` is reported once ``min_items``
+    items exist). A candidate who learns "never pick the longest" must gain nothing. For
+    multiple_select items the keys are the longest options about as often as chance allows.
+
+    Bad: the key is the longest option in 4 of 219 items (2 %).
+    Good: longest 24 %, shortest 26 %.
+    """
+    live = [i for i in ctx.bank.items if i.status != Status.RETIRED]
+    groups: dict[tuple[str, int, int], list[Item]] = defaultdict(list)
+    for it in live:
+        groups[(it.type, len(it.options), len(it.key))].append(it)
+    for (typ, n_opt, n_key), group in sorted(groups.items()):
+        if len(group) < opts["min_items"] or n_key >= n_opt:
+            continue
+        # chance that the keys are exactly the n_key longest (or shortest) of n_opt options
+        from math import comb
+
+        expect = 1 / comb(n_opt, n_key)
+        ranks = [length_ranks(it) for it in group]
+        longest = sum(r[0] for r in ranks) / len(group)
+        shortest = sum(r[1] for r in ranks) / len(group)
+        what = "key is" if n_key == 1 else "keys are"
+        kind = "multiple_choice" if typ == ItemType.MULTIPLE_CHOICE else "multiple_select"
+        for label, share in (("longest", longest), ("shortest", shortest)):
+            if abs(share - expect) > opts["tolerance"]:
+                yield Finding(
+                    f"in {len(group)} {n_opt}-option {kind} items the {what} the {label}"
+                    f" option(s) in {share:.0%} (chance: {expect:.0%}); key length is a cue;"
+                    " vary which option is longest when revising",
+                    target="bank",
+                )
+
+
+TEMPLATE_OPTION = "Option "
+TEMPLATE_RATIONALE = "Why this option is right or wrong."
+TEMPLATE_STEM = ("Describe the situation", "Ask one clear question")
+
+
+@rule("IW016", "template.leftover")
+def template_leftover(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Finding]:
+    """No text of the ``qbank new`` template is left in an item past ``draft``: options such as
+    "Option A", the placeholder rationale, the placeholder stem.
+
+    Bad: ``status: review`` with ``text: Option B``.
+    Good: every option and rationale written for the item.
+    """
+    if item.status == Status.DRAFT:
+        return
+    if any(t in item.stem for t in TEMPLATE_STEM):
+        yield Finding("the stem still holds the template's placeholder text", ("stem",))
+    for n, o in enumerate(item.options):
+        if o.text.strip() == f"{TEMPLATE_OPTION}{o.id}":
+            yield Finding(
+                f"option {o.id} is still the template's text {o.text.strip()!r}",
+                ("options", n, "text"),
+            )
+        if o.rationale.strip() == TEMPLATE_RATIONALE:
+            yield Finding(
+                f"the rationale of option {o.id} is still the template's placeholder",
+                ("options", n, "rationale"),
+            )
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in norm_tokens(text) if len(w) > 2 and w not in STOP}
+
+
+@rule(
+    "IW017",
+    "cue.cross-item",
+    scope="bank",
+    severity="warning",
+    options={"containment": 0.6, "rationale_containment": 0.8, "min_words": 5},
+)
+def cross_item_cue(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
+    """Two items on the same learning goal must not answer each other: an item whose key text
+    restates much of another item's key (at least ``containment`` of the content words of the
+    shorter, when both have ``min_words`` or more), or whose rationales contain at least
+    ``rationale_containment`` of the other's key, is reported, unless they are `enemies`. A
+    candidate who meets both on one form learns the answer of one from the other.
+
+    Bad: PMLE-1101's key and PMLE-1104's key both say "min replicas 2, CPU target 60 %".
+    Good: list them in each other's `enemies`, or make them test different facts.
+    """
+    by_goal: dict[str, list[Item]] = defaultdict(list)
+    for it in ctx.bank.items:
+        if it.status != Status.RETIRED:
+            by_goal[it.learning_goal].append(it)
+    thr, min_words = float(opts["containment"]), int(opts["min_words"])
+    r_thr = float(opts["rationale_containment"])
+    for group in by_goal.values():
+        keys = {
+            it.id: _content_words(" ".join(o.text for o in it.options if o.correct)) for it in group
+        }
+        rationales = {
+            it.id: _content_words(" ".join(o.rationale for o in it.options)) for it in group
+        }
+        for x, y in itertools.combinations(group, 2):
+            if y.id in x.enemies or x.id in y.enemies:
+                continue
+            kx, ky = keys[x.id], keys[y.id]
+            if len(kx) >= min_words and len(ky) >= min_words:
+                shared = len(kx & ky) / min(len(kx), len(ky))
+                if shared >= thr:
+                    for me, other in ((x, y), (y, x)):
+                        yield Finding(
+                            f"the key of {me.id} restates {shared:.0%} of the key of"
+                            f" {other.id} (same goal): one item answers the other; add each"
+                            " to the other's `enemies` or make them test different facts",
+                            ("options",),
+                            item=me.id,
+                        )
+                    continue
+            for me, other in ((x, y), (y, x)):
+                k = keys[other.id]
+                if len(k) >= min_words and len(k & rationales[me.id]) / len(k) >= r_thr:
+                    yield Finding(
+                        f"the rationales of {me.id} restate the key of {other.id} (same"
+                        " goal): one item answers the other; add each to the other's"
+                        " `enemies` or reword the rationale",
+                        ("options",),
+                        item=me.id,
+                    )
