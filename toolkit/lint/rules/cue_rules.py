@@ -217,3 +217,39 @@ def cross_item_cue(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
                         ("options",),
                         item=me.id,
                     )
+
+
+RENAMED = {
+    "Gemini Enterprise Agent Platform": "Vertex AI",
+    "Agent Platform": "Vertex AI",
+    "Agent Studio": "Vertex AI Studio",
+    "Agent Search": "Vertex AI Search",
+    "Agent Runtime": "Vertex AI Agent Engine",
+}
+
+
+@rule("IW018", "naming.outline", options={"renamed": RENAMED})
+def outline_names(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Finding]:
+    """Products are named as in the exam outline, the same way in every item. Google renamed
+    Vertex AI and several of its products in 2026 (Gemini Enterprise Agent Platform, Agent
+    Studio, Agent Search, ...); the certification follows its outline, which keeps the Vertex AI
+    names, so items use those (``renamed`` maps each new name to the outline's). References may
+    point to either documentation site.
+
+    Bad: "Deploy the model to an Agent Platform endpoint."
+    Good: "Deploy the model to a Vertex AI endpoint."
+    """
+    texts = [(("stem",), item.stem)] + [
+        (("options", n, "text"), o.text) for n, o in enumerate(item.options)
+    ]
+    renamed: dict[str, str] = dict(opts["renamed"])
+    for path, text in texts:
+        for new in sorted(renamed, key=len, reverse=True):
+            if new in text:
+                where = "the stem" if path == ("stem",) else f"option {item.options[path[1]].id}"
+                yield Finding(
+                    f"{where} says {new!r}; the exam outline names it {renamed[new]!r} (see the"
+                    " naming policy in the authoring guide)",
+                    path,
+                )
+                break
