@@ -44,15 +44,17 @@ def test_list_filters(tmp_bank: TmpBank) -> None:
 
 def test_new_scaffolds_valid_draft_with_next_id(tmp_bank: TmpBank) -> None:
     tmp_bank.write(item_data("PMLE-0041"))
+    tmp_bank.write(item_data("PMLE-0805", goal="3.2.1"))
     b = str(tmp_bank.root)
+    # ids follow the bank's numbering: topic 3.2 is the 8th topic, so its block is 0801..0899
     res = run("new", "--bank", b, "--goal", "3.2.1", "--author", "me")
     assert res.exit_code == 0
     path = res.stdout.strip()
-    assert path.endswith("items/domain-3/topic-3.2/PMLE-0042.yaml")
+    assert path.endswith("items/domain-3/topic-3.2/PMLE-0806.yaml")
     res = run("new", "--bank", b, "--goal", "3.2.1", "--type", "multiple_select", "--author", "me")
-    assert res.stdout.strip().endswith("PMLE-0043.yaml")
+    assert res.stdout.strip().endswith("PMLE-0807.yaml")
     bank = load_bank(tmp_bank.root)  # scaffolds validate
-    new = bank.get("PMLE-0043")
+    new = bank.get("PMLE-0807")
     assert (new.status, new.type, new.select, len(new.options), new.authors) == (
         "draft",
         "multiple_select",
@@ -65,10 +67,10 @@ def test_new_scaffolds_valid_draft_with_next_id(tmp_bank: TmpBank) -> None:
 
 
 def test_next_id_never_reuses_an_id_of_a_broken_file(tmp_bank: TmpBank) -> None:
-    tmp_bank.write(item_data("PMLE-0001"))
-    tmp_bank.write_raw("PMLE-0005.yaml", "id: [\n")
+    tmp_bank.write(item_data("PMLE-0101"))
+    tmp_bank.write_raw("PMLE-0105.yaml", "id: [\n")
     res = run("new", "--bank", str(tmp_bank.root), "--goal", "1.1.1", "--author", "me")
-    assert res.stdout.strip().endswith("PMLE-0006.yaml")
+    assert res.stdout.strip().endswith("PMLE-0106.yaml")
 
 
 def test_summary(tmp_bank: TmpBank, tmp_path) -> None:
@@ -89,7 +91,42 @@ def test_summary(tmp_bank: TmpBank, tmp_path) -> None:
 
 def test_blueprint_command(tmp_bank: TmpBank) -> None:
     js = json.loads(run("blueprint", "--bank", str(tmp_bank.root), "--format", "json").stdout)
-    assert len(js) == 73 and js[0]["id"] == "1.1.1"
+    assert [d["weight"] for d in js] == [12, 16, 18, 26, 28]
+    goals = [g["id"] for d in js for t in d["topics"] for g in t["goals"]]
+    assert len(goals) == 73 and goals[0] == "1.1.1"
+    table = run("blueprint", "--bank", str(tmp_bank.root), "--topic", "4.2").stdout
+    assert "26%" in table and "4.2.1" in table and "3.1.1" not in table
+    res = run("blueprint", "--bank", str(tmp_bank.root), "--topic", "4.2.1")
+    assert res.exit_code == 2 and "is a goal id" in res.output
+
+
+def test_messages_name_options_by_letter_and_explain_approval(tmp_bank: TmpBank) -> None:
+    data = item_data("PMLE-0101", reviews=[])
+    data["options"][2]["correct"] = "yes"
+    tmp_bank.write(data)
+    out = run("validate", "--bank", str(tmp_bank.root)).output
+    assert "option C 'correct' must be true or false" in out and "options[2]" not in out
+    assert "status approved needs a review" in out
+
+
+def test_yaml_error_points_at_the_line_to_change(tmp_bank: TmpBank) -> None:
+    tmp_bank.write_raw("PMLE-0101.yaml", "id: PMLE-0101\nstem: |\n  first\nsecond\n")
+    out = run("validate", "--bank", str(tmp_bank.root)).output
+    assert "PMLE-0101.yaml:4:1: P001" in out and "indented less than the text above" in out
+
+
+def test_lint_refuses_unknown_rule_and_names_invalid_files(tmp_bank: TmpBank) -> None:
+    tmp_bank.write(item_data("PMLE-0101"))
+    tmp_bank.write_raw("PMLE-0102.yaml", "id: [\n")
+    res = run("lint", "--bank", str(tmp_bank.root), "--select", "IW99")
+    assert res.exit_code == 2 and "did you mean" in res.output
+    res = run("lint", "--bank", str(tmp_bank.root))
+    assert "not linted:" in res.output and "PMLE-0102.yaml" in res.output
+
+
+def test_top_level_help_does_not_cut_summaries() -> None:
+    out = " ".join(run("--help").output.split("Commands:", 1)[1].split())
+    assert "..." not in out and "and a report" in out
 
 
 def test_main_returns_exit_codes(tmp_bank: TmpBank, capsys) -> None:
@@ -97,3 +134,15 @@ def test_main_returns_exit_codes(tmp_bank: TmpBank, capsys) -> None:
     assert main(["validate", "--bank", str(tmp_bank.root / "nope")]) == 2
     assert main(["nonsense"]) == 2
     assert "Error" in capsys.readouterr().err
+
+
+def test_new_ids_never_reuse_and_overflow_a_full_topic_block(tmp_bank: TmpBank) -> None:
+    from toolkit.bank import Workspace
+
+    tmp_bank.write(item_data("PMLE-0199", goal="1.1.1"))  # topic 1.1's block is full
+    tmp_bank.write(item_data("PMLE-1650", goal="1.1.1"))
+    ws = Workspace(load_bank(tmp_bank.root))
+    assert ws.next_id("1.1") == "PMLE-1651"  # full block: one more than any number used
+    assert ws.next_id("1.2") == "PMLE-0201"
+    (tmp_bank.folder("1.1.1") / "PMLE-0250.yaml").write_text("not: [valid")  # broken file
+    assert ws.next_id("1.2") == "PMLE-0251"  # its id is still taken

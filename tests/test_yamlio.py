@@ -12,14 +12,14 @@ from toolkit.yamlio import MAX_BYTES, YamlProblem, decode, dump, load_text, read
 @pytest.mark.parametrize(
     ("text", "code", "line"),
     [
-        ("a: 1\nb: [1, 2\n", "P001", 3),
+        ("a: 1\nb: [1, 2\n", "P001", 2),  # the line where the list opens
         ("a: 1\na: 2\n", "P002", 2),
         ("", "P003", 1),
         ("# only a comment\n\n", "P003", 1),
         ("a: &x [1, 2]\nb: *x\n", "P007", 1),
         ("a: 1\n---\nb: 2\n", "P001", 1),
         ("a: !!python/object:os.system x\n", "P001", 1),
-        ("key: [unclosed\n", "P001", 2),
+        ("key: [unclosed\n", "P001", 1),
     ],
 )
 def test_load_problems(text: str, code: str, line: int) -> None:

@@ -74,7 +74,7 @@ def new_item(
     if item_type not in bank.blueprint.exam.item_types:
         raise ScaffoldError(f"type '{item_type}' is not used by this exam")
     ws = Workspace(bank)
-    item_id = ws.next_id()
+    item_id = ws.next_id(bank.blueprint.goals[goal_id].topic_id)
     path = ws.items_dir / bank.blueprint.folder_for(goal) / f"{item_id}.yaml"
     if path.exists():  # pragma: no cover - next_id looks at files too
         raise ScaffoldError(f"{path} already exists")

@@ -109,9 +109,23 @@ def _typename(value: Any) -> str:
     return type(value).__name__
 
 
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
 def _field(path: tuple[Any, ...]) -> str:
+    """A field as an author reads it: options by their letter ("option C 'correct'"), other list
+    entries by their 1-based number ("review 2 'date'")."""
     if not path:
         return "the document"
+    if len(path) >= 2 and path[0] == "options" and isinstance(path[1], int) and path[1] < 26:
+        rest = ".".join(str(p) for p in path[2:])
+        return f"option {LETTERS[path[1]]}" + (f" '{rest}'" if rest else "")
+    if len(path) >= 2 and isinstance(path[1], int) and isinstance(path[0], str):
+        noun = {"reviews": "review", "references": "reference", "enemies": "enemy"}.get(
+            path[0], f"{path[0]} entry"
+        )
+        rest = ".".join(str(p) for p in path[2:])
+        return f"{noun} {path[1] + 1}" + (f" '{rest}'" if rest else "")
     out = ""
     for p in path:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
@@ -203,7 +217,23 @@ def _explain(err: ValidationError, root: dict[str, Any]) -> Iterator[SchemaProbl
         "exclusiveMaximum",
         "uniqueItems",
     ):
-        yield SchemaProblem("S006", path, f"{_field(path)}: {err.message}")
+        if path == ("reviews",) and v == "minItems" and _condition(err, root):
+            yield SchemaProblem(
+                "S006",
+                path,
+                "status approved needs a review: an approving review by someone who is not an"
+                " author, of the current version, recorded under 'reviews' (reviewer, date,"
+                " decision: approved, version); or set status to review until it is reviewed",
+            )
+        elif path == ("references",) and v == "minItems" and _condition(err, root):
+            yield SchemaProblem(
+                "S006",
+                path,
+                "status approved needs at least one reference to official documentation under"
+                " 'references'",
+            )
+        else:
+            yield SchemaProblem("S006", path, f"{_field(path)}: {err.message}")
     else:
         yield SchemaProblem("S000", path, f"{_field(path)}: {err.message}")
 

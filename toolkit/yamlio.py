@@ -154,6 +154,75 @@ def _mark_pos(mark: yaml.Mark | None) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _block_scalar_owner(lines: list[str], n: int) -> tuple[int, int] | None:
+    """If line ``n`` (0-based) follows the text of a block scalar (``key: |`` or ``>``) and is
+    indented less than that text, the (0-based line, indent of its text) of the block."""
+    for k in range(n - 1, -1, -1):
+        s = lines[k].rstrip()
+        if not s.strip():
+            continue
+        if s.endswith(("|", ">", "|-", ">-", "|+", ">+")) and ":" in s:
+            body = next((lines[j] for j in range(k + 1, n) if lines[j].strip()), None)
+            if body is not None and _indent(lines[n]) < _indent(body):
+                return k, _indent(body)
+            return None
+        if _indent(lines[k]) <= _indent(lines[n]):
+            return None
+    return None
+
+
+def explain_syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:
+    """The line an author must change and a plain-words explanation of a YAML syntax error.
+
+    The parser often notices a problem on the line after the one to fix (a stem line indented
+    too little is reported where the parser gave up); the context mark and the shape of the
+    text around it find the line to change."""
+    lines = text.splitlines()
+    line, col = _mark_pos(exc.problem_mark or exc.context_mark)
+    ctx_line, ctx_col = _mark_pos(exc.context_mark)
+    if ctx_line and ctx_line < line:
+        line, col = ctx_line, ctx_col
+    what = exc.problem or "invalid YAML"
+    if exc.context:
+        what = f"{exc.context}: {what}"
+    n = line - 1
+    plain = ""
+    if 0 <= n < len(lines):
+        src = lines[n]
+        owner = _block_scalar_owner(lines, n)
+        if "\t" in src[: len(src) - len(src.lstrip())]:
+            plain = "this line is indented with a tab; YAML indents with spaces only"
+        elif owner is not None:
+            key = lines[owner[0]].split(":", 1)[0].strip()
+            plain = (
+                f"this line is indented less than the text above it, so it ends the"
+                f" '{key}' block started on line {owner[0] + 1}; indent it by"
+                f" {owner[1]} spaces like the lines above"
+            )
+            col = 1
+        elif "flow sequence" in what or "flow mapping" in what:
+            bracket = "[" if "sequence" in what else "{"
+            plain = (
+                f"the '{bracket}' on this line opens a list or mapping that is never closed;"
+                f" close it, or put the whole value in quotes if the '{bracket}' is text"
+            )
+        elif "mapping values are not allowed" in what:
+            plain = (
+                "this value contains ': ' (a colon and a space); put the whole value in"
+                ' quotes, e.g. text: "..."'
+            )
+        elif "found character '`'" in what or "cannot start any token" in what:
+            plain = "a value starting with ` or @ must be quoted; put the whole value in quotes"
+    message = f"YAML syntax error: {plain or what}" + (
+        f" (parser: {what})" if plain else "; fix the indentation, quoting or punctuation here"
+    )
+    return line, col, message
+
+
 def load_text(text: str) -> Any:
     """Parse one YAML document from ``text``; raise :class:`YamlProblem` on any problem."""
     if not text.strip() or all(
@@ -179,16 +248,8 @@ def load_text(text: str) -> Any:
             col,
         ) from None
     except yaml.MarkedYAMLError as exc:
-        line, col = _mark_pos(exc.problem_mark or exc.context_mark)
-        what = exc.problem or "invalid YAML"
-        if exc.context:
-            what = f"{exc.context}: {what}"
-        raise YamlProblem(
-            "P001",
-            f"YAML syntax error: {what}; fix the indentation, quoting or punctuation here",
-            line,
-            col,
-        ) from None
+        line, col, message = explain_syntax_error(text, exc)
+        raise YamlProblem("P001", message, line, col) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlProblem("P001", f"YAML syntax error: {exc}", 1, 1) from None
     except RecursionError:

@@ -35,16 +35,34 @@ class Workspace:
     def items_dir(self) -> Path:
         return self.bank.root / "items"
 
-    def next_id(self) -> str:
-        """The next free id: one more than the highest number ever used in the bank's folder
-        (files that fail validation still hold their ids, so they are never handed out)."""
+    def used_numbers(self) -> set[int]:
+        """Numbers of every id the bank has ever used: valid items, files that fail validation,
+        and files deleted from the git history (ids are never reused)."""
         code = self.bank.blueprint.exam.code
         pat = re.compile(rf"^{re.escape(code)}-(\d+)$")
-        nums = [int(m.group(1)) for i in self.bank.items if (m := pat.match(i.id))]
-        for p in self.items_dir.rglob("*.yaml"):
-            if m := pat.match(p.stem):
-                nums.append(int(m.group(1)))
-        return f"{code}-{(max(nums, default=0) + 1):04d}"
+        names = [i.id for i in self.bank.items]
+        names += [p.stem for p in self.items_dir.rglob("*.yaml")]
+        from ..gitutil import git_text
+
+        history = git_text(self.root, "log", "--all", "--format=", "--name-only", "--", ".")
+        names += [Path(line).stem for line in (history or "").splitlines() if line.strip()]
+        return {int(m.group(1)) for n in names if (m := pat.match(n))}
+
+    def next_id(self, topic_id: str | None = None) -> str:
+        """The next free id. With ``topic_id`` it follows the bank's visible numbering: items of
+        the n-th topic of the blueprint are numbered n01..n99 (topic 4.2, the 11th, gets
+        PMLE-11xx); when that block is full, or without a topic, it is one more than the highest
+        number ever used. Ids are never reused (see :meth:`used_numbers`)."""
+        code = self.bank.blueprint.exam.code
+        used = self.used_numbers()
+        topics = [t.id for d in self.bank.blueprint.domains for t in d.topics]
+        if topic_id in topics:
+            block = (topics.index(topic_id) + 1) * 100
+            in_block = [n for n in used if block < n < block + 100]
+            nxt = max(in_block, default=block) + 1
+            if nxt < block + 100:
+                return f"{code}-{nxt:04d}"
+        return f"{code}-{(max(used, default=0) + 1):04d}"
 
 
 def load_workspace(root: str | Path = "bank", *, strict: bool = True) -> Workspace:

@@ -15,6 +15,17 @@ class QbankGroup(click.Group):
     """Maps every library error (:class:`~toolkit.errors.QbankError`) to its message and exit
     code, once, for every command (also when the group is invoked by click's test runner)."""
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Command summaries in full (click cuts them at the terminal width mid-phrase)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=300)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
             return super().invoke(ctx)

@@ -206,26 +206,47 @@ def _summary_table(bank: Bank, s: BankSummary) -> str:
 
 @click.command("blueprint")
 @bank_option
+@click.option("--domain", help="Only this domain, e.g. 4.")
+@click.option("--topic", help="Only this topic, e.g. 4.2.")
+@click.option("--goals/--no-goals", default=True, show_default=True, help="List learning goals.")
 @format_option(["table", "json"], default="table")
-def blueprint(bank_dir: str, fmt: str) -> None:
-    """Show the blueprint's domains, topics and learning goals."""
+def blueprint(bank_dir: str, domain: str | None, topic: str | None, goals: bool, fmt: str) -> None:
+    """Show the exam blueprint: domains with weights, topics and learning goals."""
     bank = _load(bank_dir)
+    _check_ids(bank, domain=domain, topic=topic)
     bp = bank.blueprint
+    domains = [d for d in bp.domains if domain is None or d.id == domain]
     if fmt == "json":
         data = [
             {
-                "id": g.id,
-                "domain": g.domain_id,
-                "topic": g.topic_id,
-                "level": g.level,
-                "text": g.text,
+                "id": d.id,
+                "title": d.title,
+                "weight": d.weight,
+                "topics": [
+                    {
+                        "id": t.id,
+                        "title": t.title,
+                        "goals": [{"id": g.id, "level": g.level, "text": g.text} for g in t.goals],
+                    }
+                    for t in d.topics
+                    if topic is None or t.id == topic
+                ],
             }
-            for g in bp.iter_goals()
+            for d in domains
         ]
         emit(json.dumps(data, indent=2) + "\n")
         return
-    rows = [(g.id, g.level, _excerpt(g.text, 80)) for g in bp.iter_goals()]
-    emit(render_table(["goal", "level", "text"], rows))
+    rows: list[tuple[str, str, str, str]] = []
+    for d in domains:
+        if topic is None or topic.split(".")[0] == d.id:
+            rows.append((d.id, "domain", f"{d.weight}%", d.title))
+        for t in d.topics:
+            if topic is not None and t.id != topic:
+                continue
+            rows.append((t.id, "topic", "", f"  {t.title}"))
+            if goals:
+                rows += [(g.id, g.level, "", f"    {_excerpt(g.text, 90)}") for g in t.goals]
+    emit(render_table(["id", "kind/level", "weight", "title"], rows))
 
 
 commands = [list_items, show, new, summary, blueprint]

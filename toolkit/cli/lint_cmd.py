@@ -10,6 +10,7 @@ import click
 from ..coverage import coverage as compute_coverage
 from ..diagnostics import render
 from ..lint import ConfigError, GitError, LintConfig, lint_bank, load_config, rules_by_code
+from ..lint.config import check_codes
 from ..table import render_table
 from .common import QbankUsageError, bank_option, emit, format_option, load_report, out_option
 
@@ -19,6 +20,9 @@ config_option = click.option(
     type=click.Path(dir_okay=False, path_type=str),
     help="Config file (default: qbank.toml, else [tool.qbank] in pyproject.toml).",
 )
+
+
+MAX_LISTED = 20
 
 
 def _config(path: str | None) -> LintConfig:
@@ -68,6 +72,8 @@ def lint(
         emit(render_table(["code", "name", "scope", "severity", "summary"], rows), out)
         return
     if select or ignore:
+        check_codes(select, "--select")
+        check_codes(ignore, "--ignore")
         config = LintConfig(
             select or config.select, (*config.ignore, *ignore), config.rules, config.source
         )
@@ -85,7 +91,7 @@ def lint(
     except GitError as exc:
         raise QbankUsageError(f"--changed-since {ref}: {exc}") from None
     emit(render(result.diagnostics, fmt), out)
-    invalid = len({d.path for d in report.errors})
+    invalid = sorted({d.path for d in report.errors})
     if fmt == "text":
         n_err = sum(d.severity.value == "error" for d in result.diagnostics)
         n_warn = sum(d.severity.value == "warning" for d in result.diagnostics)
@@ -95,9 +101,16 @@ def lint(
             err=True,
         )
     if invalid:
+        first = {}
+        for d in report.errors:
+            first.setdefault(d.path, d)
+        for path in invalid[:MAX_LISTED]:
+            d = first[path]
+            click.echo(f"not linted: {path}: fails validation ({d.code} {d.message})", err=True)
+        if len(invalid) > MAX_LISTED:
+            click.echo(f"... and {len(invalid) - MAX_LISTED} more file(s)", err=True)
         click.echo(
-            f"{invalid} file(s) have validation errors (unreadable or schema-invalid files are not"
-            " linted); run `qbank validate`",
+            f"{len(invalid)} file(s) fail validation and were not linted; run `qbank validate`",
             err=True,
         )
     click.get_current_context().exit(0 if result.ok and not invalid else 1)

@@ -58,6 +58,20 @@ class LintConfig:
         return opts
 
 
+def check_codes(codes: tuple[str, ...] | list[str], what: str, source: str = "") -> None:
+    """Refuse a code or prefix that selects no rule (a typo must not become an empty run)."""
+    from ..suggest import did_you_mean
+
+    known = list(RULES.by_code())
+    for c in codes:
+        if not any(k.startswith(c) for k in known):
+            where = f"{source}: " if source else ""
+            raise ConfigError(
+                f"{where}{what} {c}: no lint rule has this code or prefix"
+                f"{did_you_mean(c, known)} (see `qbank lint --list-rules`)"
+            )
+
+
 def parse_config(table: dict[str, Any], source: str = "") -> LintConfig:
     from jsonschema import Draft202012Validator
 
@@ -66,6 +80,8 @@ def parse_config(table: dict[str, Any], source: str = "") -> LintConfig:
         e = errors[0]
         where = ".".join(str(p) for p in e.absolute_path) or "lint"
         raise ConfigError(f"{source}: [{where}] {e.message}")
+    check_codes(table.get("select", ()), "select", source)
+    check_codes(table.get("ignore", ()), "ignore", source)
     return LintConfig(
         select=tuple(table.get("select", ())),
         ignore=tuple(table.get("ignore", ())),
