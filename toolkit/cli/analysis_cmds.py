@@ -194,6 +194,12 @@ def _progress(quiet: bool):  # type: ignore[no-untyped-def]
 
 
 quiet_opt = click.option("--quiet", "-q", is_flag=True, help="No progress messages on stderr.")
+workers_opt = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes calibrating forms at the same time (default: the cores available, for"
+    " data large enough to repay it; the results are the same).",
+)
 
 
 @click.command("analyze")
@@ -218,6 +224,7 @@ quiet_opt = click.option("--quiet", "-q", is_flag=True, help="No progress messag
     " file written (default: a confidential staff report that shows keys).",
 )
 @quiet_opt
+@workers_opt
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str))
 def analyze(
     responses: str,
@@ -232,6 +239,7 @@ def analyze(
     partial_credit: bool,
     redact_secure: bool,
     quiet: bool,
+    workers: int | None,
     out_dir: str,
 ) -> None:
     """Item analysis: classical statistics, IRT, fit, DIF, flags and a report."""
@@ -254,6 +262,7 @@ def analyze(
         link_to_bank=link_to_bank,
         flag_overrides=overrides,
         progress=_progress(quiet),
+        workers=workers,
     )
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
@@ -302,6 +311,7 @@ def analyze(
 @click.option("--date", help="Date recorded in the provenance (default: today, UTC).")
 @partial_opt
 @quiet_opt
+@workers_opt
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str))
 def calibrate(
     responses: str,
@@ -316,6 +326,7 @@ def calibrate(
     date: str | None,
     partial_credit: bool,
     quiet: bool,
+    workers: int | None,
     out_dir: str,
 ) -> None:
     """Calibrate items with IRT (girth) and write item_parameters.csv and provenance.json."""
@@ -343,6 +354,7 @@ def calibrate(
         link_method=link_method,
         link_to_bank=link_to_bank,
         progress=_progress(quiet),
+        workers=workers,
     )
     prov = run_provenance(
         run,
