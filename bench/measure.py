@@ -1,9 +1,9 @@
 """Run a command in a subprocess and measure its wall time and peak memory.
 
 Two memory figures: the peak resident set of the process itself (exact, from
-``os.wait4``'s resource usage) and the peak of the sum over the process and all its
-descendants (worker processes), sampled from ``/proc`` every 0.1 s (Linux; on other systems
-the sampled figure is left out).
+``os.wait4``'s resource usage) and the peak of the sum of the proportional set sizes (PSS) of
+the process and all its descendants (worker processes), sampled from ``/proc`` every 0.1 s
+(Linux; elsewhere the sampled figure is left out).
 """
 
 from __future__ import annotations
@@ -43,13 +43,17 @@ def _children() -> dict[int, list[int]]:
 
 
 def _rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        return 0
+    """Proportional set size (shared pages split among the processes that map them, so a
+    sum over processes does not count the shared libraries once per worker); RSS where PSS
+    is not available."""
+    for name, field in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(name, encoding="ascii", errors="replace") as fh:
+                for line in fh:
+                    if line.startswith(field):
+                        return int(line.split()[1])
+        except OSError:
+            continue
     return 0
 
 
