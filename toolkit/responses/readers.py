@@ -16,6 +16,7 @@ header is line 1) and 1-based row indexes for Parquet.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -466,10 +467,27 @@ class LongBatches:
         return "skip"
 
     def _csv_batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+
+        enc = "utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding
+        # Arrow decodes a malformed row's text before it calls the handler; when that text is
+        # not UTF-8 the decoding error is "unraisable" (printed with a traceback) and the read
+        # stops. Keep it off the user's screen: the read error says what is wrong.
+        previous = sys.unraisablehook
+
+        def hook(u):  # type: ignore[no-untyped-def]
+            if not isinstance(u.exc_value, UnicodeDecodeError):
+                previous(u)
+
+        sys.unraisablehook = hook
+        try:
+            yield from self._csv_batches_of(enc)
+        finally:
+            sys.unraisablehook = previous
+
+    def _csv_batches_of(self, enc: str) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
-        enc = "utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding
         try:
             reader = pacsv.open_csv(
                 self.path,
@@ -512,6 +530,16 @@ class LongBatches:
 
     def _csv_error(self, exc: Exception, near: int) -> ResponseFileError:
         msg = str(exc).strip()
+        m = re.search(r"Row #(\d+): Expected (\d+) columns, got (\d+)", msg)
+        if m:
+            text = (
+                f"malformed CSV (this row has {m.group(3)} fields, the header {m.group(2)};"
+                f" field separator {self.delimiter!r}), and it is not valid {self.encoding}"
+                " text: re-save the file as UTF-8 CSV and quote fields that contain the separator"
+            )
+            return ResponseFileError([_diag(self.shown, int(m.group(1)), "R008", text)])
+        if len(self._skipped) > MAX_MALFORMED:
+            msg = f"more than {MAX_MALFORMED} malformed rows; is {self.delimiter!r} the separator?"
         return ResponseFileError(
             [
                 _diag(
@@ -519,7 +547,7 @@ class LongBatches:
                     near,
                     "R008",
                     f"cannot read the CSV at or after this row ({msg}; field separator"
-                    f" {self.delimiter!r})",
+                    f" {self.delimiter!r}); give the separator with --sep if it is another one",
                 )
             ]
         )
