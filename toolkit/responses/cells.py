@@ -23,6 +23,13 @@ if TYPE_CHECKING:
     from ..bank.store import Bank
 
 SCORE_VALUES = frozenset({"0", "1", "0.0", "1.0", ""})
+SHOWN = 60  # characters of a value quoted in a message
+
+
+def short(value: str) -> str:
+    """``value`` as quoted in a message: at most :data:`SHOWN` characters (a huge cell does not
+    make a huge message)."""
+    return value if len(value) <= SHOWN else f"{value[:SHOWN]}... ({len(value):,} characters)"
 
 
 @dataclass(frozen=True)
@@ -90,22 +97,25 @@ class CellRules:
             hint = self._upper.get(item_id.upper())
             return (
                 "R003",
-                f"unknown item '{item_id}': no such item in the bank"
+                f"unknown item '{short(item_id)}': no such item in the bank"
                 + (f" (did you mean '{hint}'?)" if hint else ""),
             )
         if self.scored_input:
             if response not in SCORE_VALUES:
-                return ("R009", f"score '{response}' for item {item_id} is not 1, 0 or empty")
+                return (
+                    "R009",
+                    f"score '{short(response)}' for item {item_id} is not 1, 0 or empty",
+                )
             return None
         if version != "" and not version.isdigit():
-            return ("R006", f"item_version '{version}' is not a whole number")
+            return ("R006", f"item_version '{short(version)}' is not a whole number")
         picks = picks_of(response)
         if not picks:
             return None
         option_ids = [o.id for o in item.options]
         unknown = [p for p in picks if p not in option_ids]
         if unknown:
-            given = ", ".join(unknown)
+            given = short(", ".join(unknown))
             hint = ""
             for sep in (",", "|", " "):
                 parts = [p.strip() for p in given.split(sep)]

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..diagnostics import Diagnostic, Severity
 from ..errors import DataError
-from .cells import CellRules, factorize
+from .cells import CellRules, factorize, short
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -321,8 +321,8 @@ def _check_rows(
                     shown,
                     int(r["row"]),
                     "R002",
-                    f"candidate {r['candidate_id']} has a second row for item"
-                    f" {r['item_id']} (first on row"
+                    f"candidate {short(r['candidate_id'])} has a second row for item"
+                    f" {short(r['item_id'])} (first on row"
                     f" {first[(r['candidate_id'], r['item_id'])]}); keep one response"
                     " per candidate and item",
                 )

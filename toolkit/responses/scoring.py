@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..diagnostics import Diagnostic, Severity
-from .cells import CellRules, CellScore, factorize, score_one
+from .cells import CellRules, CellScore, factorize, score_one, short
 from .readers import LongBatches, ResponseData
 
 if TYPE_CHECKING:
@@ -346,8 +346,9 @@ def _row_problems(
             i = dups[k]
             key = int(cand[i]) * n_keys + int(key_of_cell[cell[i]])
             return (
-                f"candidate {cand_names[cand[i]]} has a second row for item"
-                f" {item_key_names[key_of_cell[cell[i]]]} (first on row {first.get(key, '?')});"
+                f"candidate {short(cand_names[cand[i]])} has a second row for item"
+                f" {short(item_key_names[key_of_cell[cell[i]]])} (first on row"
+                f" {first.get(key, '?')});"
                 " keep one response per candidate and item"
             )
 
