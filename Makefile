@@ -44,11 +44,9 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: timing benchmarks (not part of the tests)
+## bench: timing benchmarks (not part of the tests); writes docs/benchmarks.md
 bench: $(STAMP)
-	$(BIN)/python bench/bench_validate.py
-	$(BIN)/python bench/bench_lint.py
-	$(BIN)/python bench/bench_calibrate.py
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

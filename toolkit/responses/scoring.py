@@ -138,9 +138,9 @@ class _Rows:
         }
         max_score = pd.Series(maxes, dtype=float).reindex(columns)
         max_score.index.name = None
-        return (
-            pd.DataFrame(mat, index=index, columns=columns),
-            pd.DataFrame(om, index=index, columns=columns),
+        return (  # copy=False: pandas would otherwise copy the (large) arrays
+            pd.DataFrame(mat, index=index, columns=columns, copy=False),
+            pd.DataFrame(om, index=index, columns=columns, copy=False),
             pd.Series(form_of[c_order].astype(object), index=index, name="form_id"),
             max_score,
         )
