@@ -36,6 +36,7 @@ SCRIPTS: list[tuple[str, str, list[str], list[str]]] = [
     ("calibration", "bench_calibrate.py", [], ["60"]),
     ("calibration", "bench_forms.py", [], ["600"]),
     ("responses", "bench_responses.py", [], ["500000", "200000"]),
+    ("responses", "bench_sql.py", [], ["200000"]),
     ("assembly", "bench_assemble.py", [], []),
     ("export", "bench_export.py", [], []),
     ("site", "bench_site.py", [], []),

@@ -472,6 +472,9 @@ def score_file(
         np.array([c.max_score if c else 1.0 for c in cells], float),
         [c.picks if c else () for c in cells],
     )
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()  # the reader's buffers, before the matrix
     cov_names = ["candidate_id", "form_id", *reader.covariates]
     firsts = pd.DataFrame(first_rows, columns=cov_names, dtype=object)
     matrix, omit, forms, max_score = rows.assemble(firsts["form_id"].to_numpy(object))
