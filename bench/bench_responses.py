@@ -64,10 +64,12 @@ def _baseline_tree(tmp: Path) -> Path | None:
     return out
 
 
-def _calibrate(path: Path, bank: str, out: Path, tree: Path = REPO) -> list[str]:
+def _calibrate(
+    path: Path, bank: str, out: Path, tree: Path = REPO, extra: tuple[str, ...] = ()
+) -> list[str]:
     return qbank(
         "calibrate", str(path), "--bank", bank, "--model", "2pl", "--no-link-to-bank",
-        "--quiet", "--out", str(out), tree=tree,
+        "--quiet", "--out", str(out), *extra, tree=tree,
     )  # fmt: skip
 
 
@@ -104,6 +106,8 @@ def main(rows: int = 10_000_000, small_rows: int = 1_000_000) -> None:
         out = tmp / "out"
         cal = run(_calibrate(big_csv, bank, out))
         _show("qbank calibrate (read, check, score, calibrate)", cal, n)
+        serial = run(_calibrate(big_csv, bank, out, extra=("--workers", "1")))
+        _show("qbank calibrate --workers 1 (one process)", serial, n)
         s_csv = run(python(SCORE_STREAM, str(big_csv), bank))
         _show("score_file, CSV", s_csv, n)
         s_pq = run(python(SCORE_STREAM, str(big_pq), bank))
@@ -115,7 +119,14 @@ def main(rows: int = 10_000_000, small_rows: int = 1_000_000) -> None:
             f"{n / 1e6:.0f}M-row long CSV ({size:,.0f} MB): qbank calibrate --model 2pl",
             _mem(cal),
             "",
-            "goal: peak under 1.5 GB",
+            "forms calibrated in parallel processes",
+        )
+        emit(
+            "responses",
+            f"{n / 1e6:.0f}M-row long CSV: qbank calibrate --model 2pl --workers 1",
+            _mem(serial),
+            "",
+            "one process; goal: peak under 1.5 GB",
         )
         emit(
             "responses",
