@@ -155,8 +155,11 @@ def calibrate_forms(
             progress(f"  calibrating {len(subs)} forms in {n_workers} processes")
         # forkserver: workers do not inherit this process's memory or its threads (Arrow, BLAS);
         # the server imports the estimation code once and the workers share those pages.
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["toolkit.analysis.irt", "girth"])
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["toolkit.analysis.irt", "girth"])
+        else:  # pragma: no cover - Windows
+            ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
             futures = {f: pool.submit(_calibrate_form, f, sub, model) for f, sub in subs.items()}
             for f, fut in futures.items():  # collected in the serial order

@@ -126,9 +126,11 @@ def _read_table(path: Path, shown: str, sep: str | None = None) -> tuple[pd.Data
 
     encoding, head = _open_checks(path, shown)
     if path.suffix.lower() == ".parquet":
+        import pyarrow as pa
+
         try:
             df = pd.read_parquet(path)
-        except Exception as exc:  # pyarrow raises many types
+        except (pa.ArrowException, OSError, ValueError) as exc:
             raise ResponseFileError(
                 [_diag(shown, 0, "R008", f"cannot read Parquet: {exc}")]
             ) from None
