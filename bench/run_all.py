@@ -6,9 +6,11 @@ it printed. The assembly, export and site benchmarks come from other parts of th
 their rows are reserved and filled in when ``bench/bench_assemble.py``, ``bench/bench_export.py``
 and ``bench/bench_site.py`` exist.
 
-    python bench/run_all.py [--quick] [--out docs/benchmarks.md]
+    python bench/run_all.py [--quick] [--only SCRIPT ...] [--out docs/benchmarks.md]
 
 ``--quick`` runs smaller sizes (for a try-out; the committed table comes from a full run).
+The rows of each script are kept in ``bench/results/`` (not committed); ``--only`` reruns the
+scripts named and takes the other rows from there.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bench.measure import machine
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
+RESULTS = BENCH / "results"
 
 # (area, script, arguments for a full run, arguments for --quick)
 SCRIPTS: list[tuple[str, str, list[str], list[str]]] = [
@@ -146,10 +149,22 @@ def main(argv: list[str]) -> None:
     except OSError:
         info["load"] = "unknown"
     when = datetime.now(UTC).strftime("%Y-%m-%d")
+    only = (
+        [a for a in argv[argv.index("--only") + 1 :] if not a.startswith("--")]
+        if "--only" in argv
+        else []
+    )
     rows: list[dict[str, str]] = []
+    RESULTS.mkdir(exist_ok=True)
     for area, script, full, small in SCRIPTS:
+        cached = RESULTS / f"{script}.json"
+        if only and script not in only and cached.exists():
+            rows += json.loads(cached.read_text("utf-8"))
+            continue
         print(f"== {script}", flush=True)
-        rows += run_script(area, script, small if quick else full)
+        got = run_script(area, script, small if quick else full)
+        cached.write_text(json.dumps(got, indent=1, sort_keys=True), encoding="utf-8")
+        rows += got
     from toolkit.io import atomic_write_text
 
     atomic_write_text(out, render(rows, info, quick, when))
