@@ -149,11 +149,11 @@ def main(argv: list[str]) -> None:
     except OSError:
         info["load"] = "unknown"
     when = datetime.now(UTC).strftime("%Y-%m-%d")
-    only = (
-        [a for a in argv[argv.index("--only") + 1 :] if not a.startswith("--")]
-        if "--only" in argv
-        else []
-    )
+    only: list[str] = []
+    for a in argv[argv.index("--only") + 1 :] if "--only" in argv else []:
+        if a.startswith("--"):
+            break
+        only.append(a)
     rows: list[dict[str, str]] = []
     RESULTS.mkdir(exist_ok=True)
     for area, script, full, small in SCRIPTS:
