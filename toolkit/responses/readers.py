@@ -418,6 +418,11 @@ class LongBatches:
             )
         self.covariates = [c for c in stripped if c not in RESERVED]
 
+    @property
+    def malformed(self) -> int:
+        """Malformed CSV rows skipped so far (``problems`` keeps the first 1,000)."""
+        return len(self._skipped)
+
     # -- Parquet ------------------------------------------------------------------------
     def _parquet_file(self):  # type: ignore[no-untyped-def]
         import pyarrow as pa

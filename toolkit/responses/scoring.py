@@ -442,8 +442,8 @@ def score_file(
         row.add(batch.rows)
     for d in reader.problems:
         log.add(d)
-    if len(reader._skipped) > len(reader.problems):
-        log.counts["R008"] += len(reader._skipped) - len(reader.problems)
+    if reader.malformed > len(reader.problems):
+        log.counts["R008"] += reader.malformed - len(reader.problems)
     cand = np.concatenate(parts.pop("cand")) if cells else np.zeros(0, np.int32)
     cell = np.concatenate(parts.pop("cell")) if cells else np.zeros(0, np.int32)
     cand_names = np.array(list(cand_index), dtype=object)
