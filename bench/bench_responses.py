@@ -29,7 +29,8 @@ from bench.measure import Measured, python, qbank, run
 from bench.report import emit
 
 REPO = Path(__file__).resolve().parent.parent
-BASELINE = os.environ.get("QBANK_BENCH_BASELINE", "main")
+BASELINE = os.environ.get("QBANK_BENCH_BASELINE", "51c0d18")
+"""The revision before chunked scoring (issue 17), whose reader is the in-memory one."""
 
 SCORE_STREAM = """
 from toolkit.bank import load_bank
