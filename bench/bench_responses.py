@@ -8,8 +8,9 @@ resident set of the process (exact, ``os.wait4``) and of the process with its wo
    groups) through ``qbank calibrate --model 2pl``: read, checked, scored, calibrated;
 2. the same rows as Parquet, and as CSV, scored only (``score_file``);
 3. a smaller file (1 million rows) scored by this checkout's chunked reader and by the reader
-   of the baseline revision (default ``main``, exported with ``git archive``: the in-memory
-   ``read_responses`` + ``score``), and calibrated by both command lines.
+   of the baseline revision (default: 51c0d18, the last one before chunked scoring, exported
+   with ``git archive``: the in-memory ``read_responses`` + ``score``), and calibrated by both
+   command lines.
 
     python bench/bench_responses.py [rows] [small_rows]
 """
