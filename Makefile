@@ -46,6 +46,8 @@ format: $(STAMP)
 
 ## bench: timing benchmarks (not part of the tests)
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	$(BIN)/python bench/bench_authoring.py
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_lint.py
 	$(BIN)/python bench/bench_calibrate.py

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..bank.model import Item
 from ..bank.store import Bank
 from ..bank.workspace import Workspace
+from ..cache import FileCache, digest, salt
 from ..diagnostics import Diagnostic, Severity, sort_key
 from .config import LintConfig
 from .gitview import GitView, load_git_view
@@ -55,6 +56,24 @@ def _to_diag(ws: Workspace, rule: Rule, sev: Severity, f: Finding, item: Item | 
     return Diagnostic(doc.path, line, col, rule.code, sev, f.message)
 
 
+def _item_cache(
+    workspace: Workspace, config: LintConfig, rules: list[Rule], enabled: bool
+) -> FileCache:
+    import json
+
+    bp = workspace.blueprint_source.text if workspace.blueprint_source is not None else ""
+    setting = json.dumps(
+        {
+            "rules": [r.code for r in rules],
+            "severity": {r.code: config.severity(r) for r in rules},
+            "options": {r.code: config.options(r) for r in rules},
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return FileCache(workspace.root if enabled else None, "lint", salt(bp, setting))
+
+
 def lint_bank(
     workspace: Workspace,
     config: LintConfig | None = None,
@@ -62,12 +81,16 @@ def lint_bank(
     changed_since: str | None = None,
     only_items: Iterable[str] | None = None,
     rules: Iterable[Rule] | None = None,
+    use_cache: bool = False,
 ) -> LintReport:
     """Lint the bank of ``workspace`` (its source documents give the positions).
 
     With ``changed_since`` (a git revision), item rules run only on items changed
     since then, and the git-aware version rules run too. ``only_items`` (ids) limits
-    item rules further. Bank-wide rules always see the whole bank.
+    item rules further. Bank-wide rules always see the whole bank. With ``use_cache`` (and no
+    ``changed_since``), the findings of item rules are kept per item file, keyed by its content
+    hash and by the configuration and rule set (see :mod:`toolkit.cache`); bank-wide rules are
+    always recomputed.
     """
     bank = workspace.bank
     config = config or LintConfig()
@@ -98,13 +121,40 @@ def lint_bank(
                 continue
             diags.append(_to_diag(workspace, rule, sev, f, item))
 
+    item_rules = [r for r in active if r.scope == "item"]
+    cache = _item_cache(workspace, config, item_rules, use_cache and git is None)
+    for it in items:
+        doc = workspace.sources.get(it.id)
+        key = it.path
+        sha = digest(doc.text.encode()) if doc is not None else ""
+        hit = cache.get(key, sha) if doc is not None else None
+        if hit is not None:
+            diags.extend(
+                Diagnostic(doc.path, line, col, code, Severity(sev), msg)  # type: ignore[union-attr]
+                for line, col, code, sev, msg in hit["diags"]
+            )
+            suppressed += hit["suppressed"]
+            continue
+        before, before_suppressed = len(diags), suppressed
+        for r in item_rules:
+            add(r, r.func(it, ctx, config.options(r)), it)
+        if doc is not None:
+            mine = [d for d in diags[before:] if d.path == doc.path]
+            if len(mine) == len(diags) - before:  # findings on other files are not cached
+                cache.put(
+                    key,
+                    sha,
+                    {
+                        "diags": [
+                            [d.line, d.column, d.code, d.severity.value, d.message] for d in mine
+                        ],
+                        "suppressed": suppressed - before_suppressed,
+                    },
+                )
+    cache.save()
     for r in active:
-        opts = config.options(r)
-        if r.scope == "item":
-            for it in items:
-                add(r, r.func(it, ctx, opts), it)
-        else:
-            add(r, r.func(ctx, opts), None)
+        if r.scope != "item":
+            add(r, r.func(ctx, config.options(r)), None)
     return LintReport(
         diagnostics=tuple(sorted(set(diags), key=sort_key)),
         items_linted=len(items),

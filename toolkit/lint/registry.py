@@ -7,6 +7,9 @@ bank), a default ``severity``, ``options`` with defaults, and a docstring with a
 fills in the code, the severity, the file and the position. Adding a rule means
 adding one decorated function in a module of ``toolkit/lint/rules/``. Rules live in the
 project's one registry type (:mod:`toolkit.registry`).
+
+Contract: an ``item``-scope rule looks only at its item, the blueprint and its options (its
+findings are cached per item file); anything that compares items is a ``bank`` rule.
 """
 
 from __future__ import annotations
