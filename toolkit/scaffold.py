@@ -12,8 +12,8 @@ from .bank.workspace import Workspace
 from .errors import UsageError
 from .gitutil import git_text
 from .io import atomic_write_text
+from .itemfile import render
 from .vocab import ItemType
-from .yamlio import dump
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -79,5 +79,5 @@ def new_item(
     if path.exists():  # pragma: no cover - next_id looks at files too
         raise ScaffoldError(f"{path} already exists")
     data = new_item_data(item_id, goal_id, item_type, author or default_author())
-    atomic_write_text(path, dump(data))
+    atomic_write_text(path, render(data))
     return path
