@@ -54,6 +54,11 @@ def _config(path: str | None) -> LintConfig:
 @click.option("--select", multiple=True, metavar="CODE", help="Only these rules (code or prefix).")
 @click.option("--ignore", multiple=True, metavar="CODE", help="Skip these rules (code or prefix).")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the safe fixes (e.g. the version bump of VR001), then lint again.",
+)
 @no_cache_option
 @out_option
 def lint(
@@ -65,6 +70,7 @@ def lint(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     list_rules: bool,
+    fix: bool,
     no_cache: bool,
     out: str | None,
 ) -> None:
@@ -106,6 +112,15 @@ def lint(
         )
     except GitError as exc:
         raise QbankUsageError(f"--changed-since {ref}: {exc}") from None
+    if fix and result.fixes:
+        from ..lint.engine import apply_fixes
+
+        for path in apply_fixes(result):
+            click.echo(f"fixed {path}", err=True)
+        report = load_report(bank_dir, use_cache=not no_cache)
+        result = lint_bank(
+            report.workspace, config, changed_since=ref, only_items=only, use_cache=not no_cache
+        )
     emit(render(result.diagnostics, fmt), out)
     invalid = sorted({d.path for d in report.errors})
     if fmt == "text":

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..bank.model import Item
 from ..bank.store import Bank
@@ -25,11 +26,22 @@ class LintContext:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """A safe repair found by a rule: ``apply`` edits the item's round-trip data."""
+
+    path: str
+    code: str
+    item: str
+    apply: Callable[[Any], None]
+
+
+@dataclass(frozen=True)
 class LintReport:
     diagnostics: tuple[Diagnostic, ...]
     items_linted: int
     rules_run: tuple[str, ...]
     suppressed: int
+    fixes: tuple[Fix, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -109,6 +121,7 @@ def lint_bank(
     ]
     ignores = {i.id: {code for code, _ in i.lint_ignore} for i in bank.items}
     diags: list[Diagnostic] = []
+    fixes: list[Fix] = []
     suppressed = 0
 
     def add(rule: Rule, findings: Iterable[Finding], item: Item | None) -> None:
@@ -120,6 +133,9 @@ def lint_bank(
                 suppressed += 1
                 continue
             diags.append(_to_diag(workspace, rule, sev, f, item))
+            target = workspace.bank.by_id.get(owner) if owner else None
+            if f.fix is not None and target is not None:
+                fixes.append(Fix(target.path, rule.code, target.id, f.fix))
 
     item_rules = [r for r in active if r.scope == "item"]
     cache = _item_cache(workspace, config, item_rules, use_cache and git is None)
@@ -160,4 +176,27 @@ def lint_bank(
         items_linted=len(items),
         rules_run=tuple(r.code for r in active),
         suppressed=suppressed,
+        fixes=tuple(fixes),
     )
+
+
+def apply_fixes(report: LintReport) -> list[str]:
+    """Apply the report's fixes to the item files through the round-trip writer, all files
+    at once (atomically, rolled back on failure); return the paths changed."""
+    from ..io import atomic_write_many
+    from ..itemfile import edit
+
+    by_path: dict[str, list[Fix]] = {}
+    for f in report.fixes:
+        by_path.setdefault(f.path, []).append(f)
+    new_texts = {}
+    for path, fixes in sorted(by_path.items()):
+
+        def change(data: Any, fixes: list[Fix] = fixes) -> None:
+            for f in fixes:
+                f.apply(data)
+
+        new_texts[Path(path)] = edit(Path(path).read_text(encoding="utf-8"), change)
+    if new_texts:
+        atomic_write_many(new_texts)
+    return sorted(by_path)

@@ -15,7 +15,7 @@ findings are cached per item file); anything that compares items is a ``bank`` r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..registry import Registry, Unit
@@ -34,6 +34,9 @@ class Finding:
     item: str | None = None
     target: Target = "item"
     key: bool = False
+    fix: Callable[[Any], None] | None = field(default=None, compare=False)
+    """A safe, mechanical repair of the item's data (``qbank lint --fix``); never set for
+    anything the author must decide."""
 
 
 RuleFunc = Callable[..., Iterator[Finding]]
