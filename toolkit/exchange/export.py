@@ -111,6 +111,10 @@ def render(
 ) -> dict[str, bytes]:
     """The files of ``delivery`` in format ``fmt`` (nothing is written)."""
     unit = get_exporter(fmt)
+    unknown = sorted(set(options or {}) - set(unit.options))
+    if unknown:
+        known = ", ".join(unit.options) or "none"
+        raise UsageError(f"format {fmt} has no option {unknown[0]!r} (options: {known})")
     opts = dict(unit.options)
     opts.update(options or {})
     return unit.func(delivery, opts)
