@@ -11,7 +11,7 @@ relative path (the members of the archive, the files of the folder, or one file)
 zipping and schema checks are done once, in :mod:`toolkit.exchange.export`, so exporters are
 pure and their output can be compared byte for byte.
 
-An importer is ``func(data, source) -> list[ImportedItem]`` and never writes; see
+An importer is ``func(data, source, limits) -> (items, problems)`` and never writes; see
 :mod:`toolkit.exchange.importing`.
 """
 
@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..registry import Registry
 
 if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
     from .delivery import Delivery
-    from .importing import ImportedItem
+    from .importing import ImportedItem, Limits
 
 Container = Literal["zip", "dir", "file"]
 ExportFunc = Callable[["Delivery", Mapping[str, Any]], dict[str, bytes]]
-ImportFunc = Callable[[bytes, str], list["ImportedItem"]]
+ImportFunc = Callable[[bytes, str, "Limits"], tuple[list["ImportedItem"], list["Diagnostic"]]]
 
 EXPORTERS: Registry[ExportFunc] = Registry(
     "exporter",

@@ -38,8 +38,8 @@ def gift(delivery: Delivery, options: Mapping[str, Any]) -> dict[str, bytes]:
     of a multiple_choice item, and grades `~%50%` from Moodle's accepted list for the keys of a
     multiple_select item (with `negative_marking`, `~%-50%` for wrong choices, as in `moodle`).
     Rationales (per `feedback`) follow `#` after their answer. `$CATEGORY:` lines put items in
-    domain/topic categories; `// [id:...] [tag:...]` comment lines carry the item id and tags
-    (read by Moodle 3.6+). Every `~ = # { } :` and backslash in the text is escaped.
+    domain/topic categories; `// [id:...] [tag:...]` comment lines carry the item id and tags,
+    plus `goal-<learning goal>` (read by Moodle 3.6+). Every `~ = # { } :` and backslash in the text is escaped.
 
     GIFT cannot carry files: items with local images are refused (use `moodle`).
     """
@@ -68,7 +68,8 @@ def gift(delivery: Delivery, options: Mapping[str, Any]) -> dict[str, bytes]:
             path = "/".join(["$course$/top", *(p.replace("/", "//") for p in (bank, *cat))])
             lines += [f"$CATEGORY: {path}", ""]
         lines.append(f"// {item.id} version {item.version}")
-        lines.append(" ".join([f"// [id:{item.id}]", *(f"[tag:{t}]" for t in item.tags)]))
+        tags = (*item.tags, f"goal-{item.learning_goal}")
+        lines.append(" ".join([f"// [id:{item.id}]", *(f"[tag:{t}]" for t in tags)]))
         lines.append(_question(item, options))
         lines.append("")
     return {f"{delivery.id}.gift.txt": ("\n".join(lines)).encode("utf-8")}

@@ -23,7 +23,7 @@ def moodle(delivery: Delivery, options: Mapping[str, Any]) -> dict[str, bytes]:
     """Moodle XML question file: one `multichoice` question per item (`single` true for
     multiple_choice, false for multiple_select), preceded by a category question whenever the
     domain/topic changes (`$course$/top/<exam> <form>/Domain d: .../Topic d.t: ...`), with the
-    item id as `idnumber` and its tags as Moodle tags. Text is HTML from the shared Markdown
+    item id as `idnumber` and its tags, plus `goal-<learning goal>`, as Moodle tags. Text is HTML from the shared Markdown
     conversion; images are embedded as base64 files (`@@PLUGINFILE@@`).
 
     Grades come only from Moodle's accepted list: a key of a multiple_select item is worth
@@ -119,8 +119,7 @@ def _question(delivery: Delivery, item: Any, options: Mapping[str, Any]) -> Any:
         a = etree.SubElement(q, "answer", fraction=right if o.correct else wrong, format="html")
         _fill(a, delivery, item, o.text, inline=True)
         _html(a, "feedback", delivery, item, o.rationale if with_feedback else "", inline=False)
-    if item.tags:
-        tags = etree.SubElement(q, "tags")
-        for t in item.tags:
-            _text(etree.SubElement(tags, "tag"), t)
+    tags = etree.SubElement(q, "tags")
+    for t in (*item.tags, f"goal-{item.learning_goal}"):
+        _text(etree.SubElement(tags, "tag"), t)
     return q
