@@ -28,7 +28,9 @@ def import_qti21(
     meta = _manifest_metadata(files, source) if "imsmanifest.xml" in files else {}
     items: list[ImportedItem] = []
     skipped: list[Diagnostic] = []
-    for name in sorted(files):
+    # in the manifest's order (qbank writes the items in delivery order), then the rest
+    order = {name: n for n, name in enumerate(meta)}
+    for name in sorted(files, key=lambda f: (order.get(f, len(order)), f)):
         if not name.endswith(".xml") or name == "imsmanifest.xml":
             continue
         where = f"{source}:{name}" if len(files) > 1 or name != "item.xml" else source
