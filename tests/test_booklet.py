@@ -39,3 +39,17 @@ def test_answer_key_is_marked_confidential_and_complete(tmp_path: Path) -> None:
         assert item.id in html
         for o in item.options:
             assert o.rationale.split("<")[0].split("*")[0][:20] in html
+
+
+def test_pdfs_where_weasyprint_is_installed(tmp_path: Path) -> None:
+    from toolkit.exchange.booklet import pdf_engine
+    from toolkit.exchange.export import render
+
+    bank = fixed_bank(tmp_path / "bank")
+    files = render(from_form(fixed_form(bank), bank), "booklet", {"pdf": True})
+    if pdf_engine() is None:
+        assert not any(n.endswith(".pdf") for n in files)
+    else:
+        assert files["booklet.pdf"].startswith(b"%PDF") and files["answer-key.pdf"].startswith(
+            b"%PDF"
+        )

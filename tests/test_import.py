@@ -60,7 +60,7 @@ def test_round_trip_of_the_fixed_bank(fmt: str, ext: str, tmp_path: Path) -> Non
 @pytest.mark.parametrize(("fmt", "ext"), ROUND_TRIP)
 def test_round_trip_of_the_shipped_bank(fmt: str, ext: str, tmp_path: Path) -> None:
     bank = load_bank(SHIPPED_BANK)
-    d = from_items(bank, ids=[i.id for i in bank.items])
+    d = from_items(bank, ids=[i.id for i in bank.items[::4]])  # a quarter, to stay fast
     out = tmp_path / f"export.{ext}"
     export(d, fmt, out, {"feedback": "all"})
     imported, skipped = IMPORTERS.get(fmt).func(out.read_bytes(), str(out), DEFAULT_LIMITS)

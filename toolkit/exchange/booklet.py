@@ -134,11 +134,18 @@ def _pdf(engine: Any, html: bytes, files: Mapping[str, bytes]) -> bytes:
     """Render with WeasyPrint; packaged images are served from memory, nothing else is
     fetched (remote images are left out of the PDF)."""
 
-    def fetch(url: str) -> dict[str, Any]:
+    try:  # recent WeasyPrint (70) wants a response object, older a dict
+        from weasyprint.urls import URLFetcherResponse  # type: ignore[import-not-found]
+    except ImportError:
+        URLFetcherResponse = None
+
+    def fetch(url: str) -> Any:
         name = url[len(BASE) :] if url.startswith(BASE) else ""
-        if name in files:
-            return {"string": files[name], "mime_type": None}
-        raise ValueError(f"not fetched: {url}")
+        if name not in files:
+            raise ValueError(f"not fetched: {url}")
+        if URLFetcherResponse is not None:
+            return URLFetcherResponse(url, body=files[name])
+        return {"string": files[name], "mime_type": None}
 
     doc = engine(string=html.decode("utf-8"), base_url=BASE, url_fetcher=fetch)
     return bytes(doc.write_pdf())

@@ -56,7 +56,7 @@ def available() -> tuple[bool, str]:
         how = f"${ENV}" if os.environ.get(ENV) else f"the default {root} (set ${ENV} to change it)"
         return False, (
             f"QTI schemas not found: {how} has no catalog.xml; point ${ENV} at a copy of the"
-            " qti-schemas folder (see docs/delivery/qti.md)"
+            " qti-schemas folder (see docs/delivery/index.md)"
         )
     return True, ""
 
