@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import SHIPPED_BANK, TmpBank
 from tests.exchange_helpers import fixed_bank, fixed_form
@@ -205,3 +207,21 @@ def test_hostile_qti_package_writes_nothing(tmp_path: Path) -> None:
         import_file(bank, path, "qti21")
     assert not list((tmp_path / "bank" / "items").rglob("*.yaml"))
     assert not (tmp_path / "outside.xml").exists()
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("ab ~=#{}:\\%n\n")), min_size=1, max_size=40).filter(
+        lambda t: t.strip() and "\n\n" not in t.strip()
+    )
+)
+def test_gift_escaping_round_trips(text: str) -> None:
+    """Whatever the text, escape() then the GIFT reader give it back."""
+    from toolkit.exchange.gift import escape
+    from toolkit.exchange.import_gift import import_gift
+
+    src = f"::{escape(text)}::[markdown]{escape(text)}{{\n=right {escape(text)}\n~wrong\n}}\n"
+    (item,), skipped = import_gift(src.encode(), "h.gift", DEFAULT_LIMITS)
+    assert skipped == []
+    assert item.title == text.strip()
+    assert item.stem == text.strip()
+    assert item.options[0].text == f"right {text}".strip() and item.options[0].correct

@@ -97,8 +97,10 @@ def export_cmd(
                 f"checked: {len(result.checked)} file(s) valid against the official {fmt} schemas",
                 err=True,
             )
+        elif any(name.endswith(".xml") for name in result.files):
+            click.echo("checked: well-formed XML (no official schema for this format)", err=True)
         else:
-            click.echo("checked: well-formed (no official schema for this format)", err=True)
+            click.echo(f"checked: nothing to check ({fmt} has no XML)", err=True)
     if (
         fmt == "booklet"
         and options.get("pdf")
