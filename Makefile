@@ -33,6 +33,17 @@ demo: $(STAMP)
 	$(BIN)/qbank calibrate reports/simulated-administration/simulated-responses.csv \
 		--model 2pl --out reports/calibration
 	@echo "Report: reports/analysis/report.html (SIMULATED data)"
+	@# export every assembled form (reports/forms/<id>.yaml) to every delivery format,
+	@# checking QTI against the official schemas (see docs/delivery/index.md)
+	for form in reports/forms/*.yaml; do id=$$(basename $$form .yaml); \
+	  for fmt in qti21 qti30 canvas; do $(BIN)/qbank export $$form --format $$fmt --check \
+	    --out reports/exports/$$id-$$fmt.zip || exit 1; done; \
+	  $(BIN)/qbank export $$form --format moodle --check --out reports/exports/$$id-moodle.xml || exit 1; \
+	  $(BIN)/qbank export $$form --format gift --out reports/exports/$$id.gift.txt || exit 1; \
+	  $(BIN)/qbank export $$form --format csv --out reports/exports/$$id.csv || exit 1; \
+	  $(BIN)/qbank export $$form --format json --out reports/exports/$$id.json || exit 1; \
+	  $(BIN)/qbank export $$form --format booklet --out reports/exports/$$id-print || exit 1; \
+	done
 
 ## test: lint (ruff) and the test suite (pytest)
 test: $(STAMP)

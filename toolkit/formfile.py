@@ -118,12 +118,14 @@ def check_form_id(form_id: str) -> str:
 
 def load_form(path: str | Path) -> Form:
     """Read a form file; raises :class:`DataError` with positioned diagnostics."""
-    from .yamlio import read_yaml
+    from .yamlio import YamlProblem, read_yaml
 
     p = Path(path)
-    doc, problems = read_yaml(p)
-    if problems or doc is None:
-        raise DataError(f"{p}: cannot read the form file", [pr.diagnostic for pr in problems])
+    try:
+        doc = read_yaml(str(p), p.read_bytes())
+    except YamlProblem as exc:
+        diag = Diagnostic(str(p), exc.line, exc.column, exc.code, Severity.ERROR, exc.message)
+        raise DataError(f"{p}: cannot read the form file", [diag]) from None
     data = doc.data
     diags: list[Diagnostic] = []
 

@@ -49,6 +49,10 @@ def _register() -> None:
     for module in (validate_cmd, lint_cmd, fmt_cmd, bank_cmds, analysis_cmds):
         for command in module.commands:
             cli.add_command(command)
+    from . import exchange_cmds
+
+    for command in exchange_cmds.commands:
+        cli.add_command(command)
 
 
 _register()
