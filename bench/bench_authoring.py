@@ -55,7 +55,8 @@ def main(n: int = 10_000) -> list[tuple[str, float, float]]:
         schema = str(REPO / "schema" / "item.schema.json")
 
         def peer() -> float:
-            return run(cjs, "--schemafile", schema, *map(str, files))
+            # exit 1: it reads review dates as YAML timestamps, which the schema types as strings
+            return run(cjs, "--schemafile", schema, *map(str, files), ok=(0, 1))
 
         for cmd in ("validate", "lint"):
             cache = root / ".qbank_cache"
