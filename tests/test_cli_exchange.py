@@ -129,7 +129,7 @@ def test_import_command(tmp_path: Path) -> None:
         "migrator",
     )
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith("PMLE-0001\tQ1\t")
+    assert r.stdout.startswith("PMLE-0101\tQ1\t")  # topic 1.1 numbers its items 01xx
     assert "imported 1 item(s) as drafts; skipped 1" in r.stderr
     assert "question type" not in r.stderr and "T: not imported" in r.stderr
     assert run("validate", "--bank", str(target.root)).exit_code == 0

@@ -77,15 +77,20 @@ def test_import_writes_valid_draft_items_with_new_ids(fmt: str, ext: str, tmp_pa
     export(from_form(fixed_form(source), source), fmt, out, {"feedback": "all"})
     target = TmpBank(tmp_path / "target")
     result = import_file(load_bank(target.root), out, fmt, author="migrator")
-    assert list(result.written) == ["PMLE-0001", "PMLE-0002", "PMLE-0003", "PMLE-0004"]
-    assert result.titles["PMLE-0001"] == "PMLE-0002"  # the form's first item
+    ids = list(result.written)
+    assert len(ids) == 4 and len(set(ids)) == 4
+    topics = [t.id for d in load_bank(target.root).blueprint.domains for t in d.topics]
+    for new_id, path in result.written.items():  # ids follow the topic numbering (n01..n99)
+        topic = path.parent.name.removeprefix("topic-")
+        assert int(new_id[-4:]) // 100 == topics.index(topic) + 1
+    assert result.titles[ids[0]] == "PMLE-0002"  # the form's first item
     report = validate_bank(target.root)
     assert report.ok, [d.message for d in report.errors]
     items = report.bank.by_id
     assert {i.status for i in items.values()} == {"draft"}
-    assert items["PMLE-0001"].type == "multiple_select" and items["PMLE-0001"].select == 2
+    assert items[ids[0]].type == "multiple_select" and items[ids[0]].select == 2
     again = import_file(load_bank(target.root), out, fmt, goal="3.1.1", dry_run=True)
-    assert list(again.written) == ["PMLE-0005", "PMLE-0006", "PMLE-0007", "PMLE-0008"]
+    assert list(again.written) == ["PMLE-0701", "PMLE-0702", "PMLE-0703", "PMLE-0704"]
     assert all("topic-3.1" in str(p) for p in again.written.values())
 
 
@@ -96,7 +101,7 @@ def test_questions_without_a_goal_need_goal(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="--goal"):
         import_file(bank, gift, "gift")
     result = import_file(bank, gift, "gift", goal="1.1.1", dry_run=True)
-    assert list(result.written) == ["PMLE-0001"]
+    assert list(result.written) == ["PMLE-0101"]
 
 
 def test_unsupported_questions_are_skipped_and_reported(tmp_path: Path) -> None:

@@ -28,6 +28,16 @@ MAX_ASSET_BYTES = 10_000_000
 _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
 
 
+def _position(path: str, where: tuple[str | int, ...]) -> tuple[int, int]:
+    """Line and column of ``where`` in the item file at ``path`` (0, 0 when unreadable)."""
+    from ..yamlio import YamlDocument
+
+    try:
+        return YamlDocument(path, Path(path).read_text(encoding="utf-8"), None).position(where)
+    except (OSError, UnicodeDecodeError):
+        return 0, 0
+
+
 def ncname(text: str, prefix: str = "X") -> str:
     """``text`` as an XML NCName (QTI identifiers): other characters become ``_``, and a
     ``prefix`` is added when it does not start with a letter or underscore."""
@@ -117,8 +127,7 @@ def _collect_assets(bank: Bank, items: Sequence[Item]) -> dict[str, tuple[Asset,
                 elif target.stat().st_size > MAX_ASSET_BYTES:
                     problem = f"is larger than {MAX_ASSET_BYTES // 1_000_000} MB"
                 if problem:
-                    doc = bank.sources.get(it.id)
-                    line, col = doc.position(where) if doc is not None else (0, 0)
+                    line, col = _position(it.path, where)
                     diags.append(
                         Diagnostic(
                             it.path or it.id,

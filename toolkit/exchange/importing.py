@@ -208,8 +208,9 @@ def import_file(
     its goal (qbank's own exports do: QTI metadata, a ``goal-<id>`` tag in Moodle and GIFT).
     Questions that cannot be imported are skipped and reported; nothing is written when no
     question can be imported or a goal is missing."""
+    from ..bank.workspace import Workspace
     from ..io import atomic_write_many
-    from ..yamlio import dump
+    from ..itemfile import render
     from . import IMPORTERS
 
     try:
@@ -255,16 +256,15 @@ def import_file(
         )
     if not usable:
         raise DataError(f"{p}: no question could be imported", skipped)
-    first = int(bank.next_id().rsplit("-", 1)[1])
-    code = bank.blueprint.exam.code
+    ws = Workspace(bank)
+    ids = ws.allocate_ids([bank.blueprint.goals[g].topic_id for _, g in usable])
     files: dict[Path, str] = {}
     written: dict[str, Path] = {}
     titles: dict[str, str] = {}
-    for n, (imp, g) in enumerate(usable):
-        new_id = f"{code}-{first + n:04d}"
-        folder = bank.items_dir / bank.blueprint.folder_for(bank.blueprint.goals[g])
+    for new_id, (imp, g) in zip(ids, usable, strict=True):
+        folder = ws.items_dir / bank.blueprint.folder_for(bank.blueprint.goals[g])
         target = folder / f"{new_id}.yaml"
-        files[target] = dump(item_data(imp, new_id, g, author))
+        files[target] = render(item_data(imp, new_id, g, author))
         written[new_id] = target
         titles[new_id] = imp.title
     if not dry_run:
