@@ -52,6 +52,15 @@ class ValidationReport:
         return not self.errors
 
 
+def _display_fast(p: Path, cwd: str) -> str:
+    """:func:`display_path` with the working directory looked up once (string operations only)."""
+    s = str(p)
+    full = os.path.normpath(s if os.path.isabs(s) else os.path.join(cwd, s))
+    if full.startswith(cwd.rstrip(os.sep) + os.sep):
+        full = full[len(cwd.rstrip(os.sep)) + 1 :]
+    return full.replace(os.sep, "/")
+
+
 def display_path(p: Path) -> str:
     """``p`` relative to the working directory when it is inside it, else absolute."""
     ap = p.absolute()
@@ -231,10 +240,14 @@ def validate_bank(
     item_checks = checks.by_scope("item")
     misses: list[tuple[str, str, str]] = []
     miss_keys: list[tuple[str, str] | None] = []
+    cwd = os.getcwd()
+    items_prefix = str(items_root) + os.sep
     for f in files:
-        shown = display_path(f)
+        shown = _display_fast(f, cwd)
         raw = _read(str(f)) if cache.enabled else None
-        key, sha = str(f.resolve()), digest(raw) if isinstance(raw, bytes) else ""
+        fs = str(f)
+        key = fs[len(items_prefix) :] if fs.startswith(items_prefix) else os.path.abspath(fs)
+        sha = digest(raw) if isinstance(raw, bytes) else ""
         hit = cache.get(key, sha) if isinstance(raw, bytes) else None
         if hit is None:
             misses.append((str(f), shown, "item"))

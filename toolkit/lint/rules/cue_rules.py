@@ -3,8 +3,7 @@ over from the ``qbank new`` template, and items on the same goal that answer eac
 
 from __future__ import annotations
 
-import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -185,38 +184,53 @@ def cross_item_cue(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     thr, min_words = float(opts["containment"]), int(opts["min_words"])
     r_thr = float(opts["rationale_containment"])
     for group in by_goal.values():
-        keys = {
-            it.id: _content_words(" ".join(o.text for o in it.options if o.correct)) for it in group
-        }
-        rationales = {
-            it.id: _content_words(" ".join(o.rationale for o in it.options)) for it in group
-        }
-        for x, y in itertools.combinations(group, 2):
-            if y.id in x.enemies or x.id in y.enemies:
+        keys = [_content_words(" ".join(o.text for o in it.options if o.correct)) for it in group]
+        rats = [_content_words(" ".join(o.rationale for o in it.options)) for it in group]
+        # inverted indexes: only pairs that share words are compared
+        key_index: dict[str, list[int]] = defaultdict(list)
+        rat_index: dict[str, list[int]] = defaultdict(list)
+        for n, (k, r) in enumerate(zip(keys, rats, strict=True)):
+            for w in k:
+                key_index[w].append(n)
+            for w in r:
+                rat_index[w].append(n)
+        reported: set[tuple[int, int]] = set()
+        for a, k in enumerate(keys):
+            if len(k) < min_words:
                 continue
-            kx, ky = keys[x.id], keys[y.id]
-            if len(kx) >= min_words and len(ky) >= min_words:
-                shared = len(kx & ky) / min(len(kx), len(ky))
-                if shared >= thr:
+            shared: Counter[int] = Counter(b for w in k for b in key_index[w] if b > a)
+            for b, n_shared in sorted(shared.items()):
+                x, y = group[a], group[b]
+                if len(keys[b]) < min_words or y.id in x.enemies or x.id in y.enemies:
+                    continue
+                ratio = n_shared / min(len(k), len(keys[b]))
+                if ratio >= thr:
+                    reported.add((a, b))
                     for me, other in ((x, y), (y, x)):
                         yield Finding(
-                            f"the key of {me.id} restates {shared:.0%} of the key of"
+                            f"the key of {me.id} restates {ratio:.0%} of the key of"
                             f" {other.id} (same goal): one item answers the other; add each"
                             " to the other's `enemies` or make them test different facts",
                             ("options",),
                             item=me.id,
                         )
+        for b, k in enumerate(keys):  # rationales of ``a`` that restate the key of ``b``
+            if len(k) < min_words:
+                continue
+            hits: Counter[int] = Counter(a for w in k for a in rat_index[w] if a != b)
+            for a, n_hit in sorted(hits.items()):
+                me, other = group[a], group[b]
+                if (min(a, b), max(a, b)) in reported or n_hit / len(k) < r_thr:
                     continue
-            for me, other in ((x, y), (y, x)):
-                k = keys[other.id]
-                if len(k) >= min_words and len(k & rationales[me.id]) / len(k) >= r_thr:
-                    yield Finding(
-                        f"the rationales of {me.id} restate the key of {other.id} (same"
-                        " goal): one item answers the other; add each to the other's"
-                        " `enemies` or reword the rationale",
-                        ("options",),
-                        item=me.id,
-                    )
+                if other.id in me.enemies or me.id in other.enemies:
+                    continue
+                yield Finding(
+                    f"the rationales of {me.id} restate the key of {other.id} (same"
+                    " goal): one item answers the other; add each to the other's"
+                    " `enemies` or reword the rationale",
+                    ("options",),
+                    item=me.id,
+                )
 
 
 RENAMED = {
