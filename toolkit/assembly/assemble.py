@@ -371,8 +371,16 @@ def _amount(v: float) -> str:
     return f"{r:g}"
 
 
+MAX_ROWS_SHOWN = 6
+
+
 def diagnose(ctx: AssemblyContext, sol: Solution) -> AnalysisError:
-    """The error to raise when the model has no solution: which constraints conflict."""
+    """The error to raise when the model has no solution: which constraints conflict.
+
+    A first elastic solve finds the least total relaxation (in items) that makes the request
+    feasible; the constraints it relaxes are one side of the conflict. A second elastic solve
+    keeps those hard and relaxes the others: what it must relax is the other side. Each relaxed
+    row becomes a diagnostic at the constraint's entry in the specification."""
     spec = ctx.spec
     path = spec.path or "(default specification)"
     head = (
@@ -384,29 +392,53 @@ def diagnose(ctx: AssemblyContext, sol: Solution) -> AnalysisError:
             f"{head}: the solver found no forms within its limits ({sol.status} after"
             f" {sol.seconds:.1f} s); raise solver.time_limit in the specification"
         )
-    _, relaxed = ctx.model.solve(
-        time_limit=spec.time_limit, mip_gap=1e-6, seed=spec.seed, elastic=True
-    )
-    diags: list[Diagnostic] = []
     units = CONSTRAINTS.by_code()
-    for row, v, side in relaxed:
-        unit = units.get(row.unit)
-        line, col = spec.unit_position(unit) if unit else (0, 0)
-        name = unit.name if unit else row.unit
-        what = "short by" if side == "short" else "over by"
-        diags.append(
-            Diagnostic(
-                path,
-                line,
-                col,
-                row.unit,
-                Severity.ERROR,
-                f"{name}: {row.label}: {what} {_amount(v)} item(s)",
-            )
+    opts = {"time_limit": spec.time_limit, "mip_gap": 1e-6, "seed": spec.seed, "elastic": True}
+    _, first = ctx.model.solve(**opts)  # type: ignore[arg-type]
+    sides = [first]
+    if first:
+        # Any relaxation will do for naming the other side: a node limit keeps it quick and
+        # deterministic (a time limit would not be).
+        again, second = ctx.model.solve(
+            time_limit=min(spec.time_limit, 20.0),
+            mip_gap=0.1,
+            max_nodes=200,
+            seed=spec.seed,
+            elastic=True,
+            hard_units=frozenset(r.unit for r, _, _ in first),
         )
-    lines = [f"{head}; to meet the other constraints, the ones above must give way"]
-    if not relaxed:
+        if again.ok and second:
+            sides.append(second)
+    diags: list[Diagnostic] = []
+    summary = []
+    for relaxed in sides:
+        per_unit: dict[str, list[tuple[str, float, str]]] = {}
+        for row, v, side in relaxed:
+            per_unit.setdefault(row.unit, []).append((row.label, v, side))
+        parts = []
+        for code, rows in per_unit.items():
+            unit = units.get(code)
+            name = unit.name if unit else code
+            line, col = spec.unit_position(unit) if unit else (0, 0)
+            for label, v, side in rows[:MAX_ROWS_SHOWN]:
+                what = "short by" if side == "short" else "over by"
+                msg = f"{name}: {label}: {what} {_amount(v)}"
+                diags.append(Diagnostic(path, line, col, code, Severity.ERROR, msg))
+            if len(rows) > MAX_ROWS_SHOWN:
+                msg = f"{name}: ... and {len(rows) - MAX_ROWS_SHOWN} more like these"
+                diags.append(Diagnostic(path, line, col, code, Severity.ERROR, msg))
+            total = _amount(sum(v for _, v, _ in rows))
+            parts.append(f"{name} ({code}) by {total} in {len(rows)} place(s)")
+        summary.append(" and ".join(parts))
+    if not first:
         lines = [f"{head}: the request is inconsistent even with every constraint relaxed"]
+    elif len(sides) == 1:
+        lines = [f"{head}: it can be met only by relaxing {summary[0]} (listed above)"]
+    else:
+        lines = [
+            f"{head}: the constraints conflict; meet them by relaxing {summary[0]}; or else,"
+            f" for example, {summary[1]} (both listed above)"
+        ]
     goal_unit = CONSTRAINTS.get("blueprint.goal-maximum")
     per_goal = spec.options(goal_unit)["max_items"] if spec.enabled(goal_unit) else 0
     for s in supply(ctx):
@@ -432,4 +464,4 @@ def diagnose(ctx: AssemblyContext, sol: Solution) -> AnalysisError:
             lines.append(
                 f"  domain {s.domain} needs {s.per_form} items on each form: " + "; ".join(notes)
             )
-    return InfeasibleError("\n".join(lines), diags)
+    return InfeasibleError("\n".join(lines), sorted(set(diags), key=diags.index))

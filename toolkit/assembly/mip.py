@@ -118,11 +118,13 @@ class LinearModel:
         max_nodes: int = 0,
         seed: int = 0,
         elastic: bool = False,
+        hard_units: frozenset[str] = frozenset(),
     ) -> tuple[Solution, list[tuple[Row, float, str]]]:
         """Solve (maximize) with HiGHS, single-threaded so that the same model gives the same
         answer. With ``elastic``, soft rows get slacks and the total slack is minimized instead;
         the second value lists each relaxed row with its slack and its side (``"short"``: the
-        row's lower bound was missed; ``"over"``: its upper bound)."""
+        row's lower bound was missed; ``"over"``: its upper bound). Rows of ``hard_units`` are
+        not relaxed."""
         import highspy
         import numpy as np
 
@@ -134,7 +136,7 @@ class LinearModel:
             cost = [0.0] * len(cost)
         for r_i, r in enumerate(self.rows):
             cols, coefs = list(r.cols), list(r.coefs)
-            if elastic and r.soft:
+            if elastic and r.soft and r.unit not in hard_units:
                 if r.lb > -INF:
                     cols.append(len(cost))
                     coefs.append(1.0)

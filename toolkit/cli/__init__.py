@@ -38,6 +38,10 @@ def _register() -> None:
     for module in (validate_cmd, lint_cmd, bank_cmds, analysis_cmds):
         for command in module.commands:
             cli.add_command(command)
+    from . import assembly_cmds
+
+    for command in assembly_cmds.commands:
+        cli.add_command(command)
 
 
 _register()
