@@ -11,11 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from toolkit.assembly.assemble import InfeasibleError
 from toolkit.bank import load_bank
-from toolkit.errors import UsageError
 from toolkit.responses.readers import ResponseFileError, read_responses
 from toolkit.responses.scoring import score, score_one
-from toolkit.assembly.assemble import InfeasibleError
 from toolkit.responses.simulate import make_forms, simulate, write_simulation
 
 from .conftest import TmpBank, item_data, ms_item_data, populated_bank
