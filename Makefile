@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_lint.py
 	$(BIN)/python bench/bench_calibrate.py
+	$(BIN)/python bench/bench_assemble.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

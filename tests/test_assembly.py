@@ -346,10 +346,10 @@ def test_irt_forms_are_parallel_and_informative(calibrated: TmpBank) -> None:
     import numpy as np
 
     bank = load_bank(calibrated.root)
-    spec = small_spec()
+    spec = small_spec(mip_gap=0.01)
     result = assemble(bank, spec, seed=1)
     assert result.psychometrics.mode == IRT and result.ok
-    assert result.solution.status == "optimal"
+    assert result.solution.status == "optimal" and result.solution.gap <= 0.01
     curves = {
         f: result.psychometrics.curves(list(i.id for i in it)) for f, it in result.items.items()
     }
@@ -364,7 +364,8 @@ def test_irt_forms_are_parallel_and_informative(calibrated: TmpBank) -> None:
 def test_irt_report_has_curves_and_classification(calibrated: TmpBank, tmp_path: Path) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(
-        "forms: 2\nlength: 25\nobjective: {cut: 0.5}\nconstraints:\n  overlap.anchors: {items: 4}\n"
+        "forms: 2\nlength: 25\nobjective: {cut: 0.5}\nsolver: {mip_gap: 0.01}\n"
+        "constraints:\n  overlap.anchors: {items: 4}\n"
     )
     res = run(
         "assemble",

@@ -18,8 +18,10 @@ simulate``. It
      seed picks (random weights per item and form; forms share as few items as the anchor
      block allows), and the output says so;
 
-4. solves with HiGHS (single-threaded, so the same inputs and seed give the same forms) and
-   checks every constraint again on the forms produced.
+4. solves with HiGHS (single-threaded, so the same inputs and seed give the same forms, as
+   long as the solve ends by optimality or a node limit rather than the time limit) and checks
+   every constraint again on the forms produced. With a psychometric objective, a first solve
+   without it finds forms that meet the content rules, and the real solve starts from them.
 
 When no forms can meet the request it solves an *elastic* version (every soft row may be
 missed at a cost of one per item) and raises :class:`InfeasibleError` naming the constraints
@@ -297,9 +299,21 @@ def assemble(bank: Bank, spec: AssemblySpec, *, seed: int | None = None) -> Asse
     ctx = prepare(bank, spec)
     spec = ctx.spec
     psy = psychometrics(ctx.items)
+    start = None
+    if psy.mode != CONTENT:
+        # The psychometric objective couples every item of every form; HiGHS finds forms that
+        # meet the content rules much faster without it, and starts from them.
+        first, _ = ctx.model.solve(time_limit=spec.time_limit, seed=seed, first_solution=True)
+        if not first.ok:
+            raise diagnose(ctx, first)
+        start = {c: first.values[c] for row in ctx.x for c in row}
     _objective(ctx, psy, seed)
     sol, _ = ctx.model.solve(
-        time_limit=spec.time_limit, mip_gap=spec.mip_gap, max_nodes=spec.max_nodes, seed=seed
+        time_limit=spec.time_limit,
+        mip_gap=spec.mip_gap,
+        max_nodes=spec.max_nodes,
+        seed=seed,
+        start=start,
     )
     if not sol.ok:
         raise diagnose(ctx, sol)

@@ -119,12 +119,15 @@ class LinearModel:
         seed: int = 0,
         elastic: bool = False,
         hard_units: frozenset[str] = frozenset(),
+        start: dict[int, float] | None = None,
+        first_solution: bool = False,
     ) -> tuple[Solution, list[tuple[Row, float, str]]]:
         """Solve (maximize) with HiGHS, single-threaded so that the same model gives the same
         answer. With ``elastic``, soft rows get slacks and the total slack is minimized instead;
         the second value lists each relaxed row with its slack and its side (``"short"``: the
         row's lower bound was missed; ``"over"``: its upper bound). Rows of ``hard_units`` are
-        not relaxed."""
+        not relaxed. ``start`` gives values of some columns as a starting solution (HiGHS
+        completes the rest); ``first_solution`` stops at the first feasible solution."""
         import highspy
         import numpy as np
 
@@ -187,7 +190,16 @@ class LinearModel:
         h.setOptionValue("mip_rel_gap", float(mip_gap))
         if max_nodes:
             h.setOptionValue("mip_max_nodes", int(max_nodes))
+        if first_solution:
+            h.setOptionValue("mip_max_improving_sols", 1)
         h.passModel(lp)
+        if start:
+            cols = sorted(start)
+            h.setSolution(
+                len(cols),
+                np.array(cols, dtype=np.int32),
+                np.array([start[c] for c in cols], dtype=float),
+            )
         t0 = time.perf_counter()
         h.run()
         seconds = time.perf_counter() - t0
