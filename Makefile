@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-## demo: validate, lint and summarize the shipped bank, then simulate an administration of
-## forms built from it (labelled SIMULATED), analyze and calibrate it; reports go to reports/
+## demo: validate, lint and summarize the shipped bank, assemble its operational forms
+## (reports/forms: forms, staff answer keys, form report), simulate an administration of those
+## forms (labelled SIMULATED), analyze and calibrate it; reports go to reports/
 demo: $(STAMP)
 	$(BIN)/qbank validate
 	$(BIN)/qbank lint
@@ -26,7 +27,8 @@ demo: $(STAMP)
 	$(BIN)/qbank summary --out reports/bank-summary.txt
 	$(BIN)/qbank summary --format json --out reports/bank-summary.json
 	@cat reports/bank-summary.txt
-	$(BIN)/qbank simulate --out reports/simulated-administration --forms 3 --anchors 15 \
+	$(BIN)/qbank assemble --out reports/forms --seed 7
+	$(BIN)/qbank simulate --forms-dir reports/forms --out reports/simulated-administration \
 		--candidates 800 --form-mean F2=0.4 --form-mean F3=-0.3 --plant-dif 3 --seed 7
 	$(BIN)/qbank analyze reports/simulated-administration/simulated-responses.csv \
 		--group group --reference reference --out reports/analysis
@@ -62,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_lint.py
 	$(BIN)/python bench/bench_calibrate.py
+	$(BIN)/python bench/bench_assemble.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

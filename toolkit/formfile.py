@@ -118,14 +118,10 @@ def check_form_id(form_id: str) -> str:
 
 def load_form(path: str | Path) -> Form:
     """Read a form file; raises :class:`DataError` with positioned diagnostics."""
-    from .yamlio import YamlProblem, read_yaml
+    from .yamlio import read_yaml_file
 
     p = Path(path)
-    try:
-        doc = read_yaml(str(p), p.read_bytes())
-    except YamlProblem as exc:
-        diag = Diagnostic(str(p), exc.line, exc.column, exc.code, Severity.ERROR, exc.message)
-        raise DataError(f"{p}: cannot read the form file", [diag]) from None
+    doc = read_yaml_file(p, "form file")
     data = doc.data
     diags: list[Diagnostic] = []
 
