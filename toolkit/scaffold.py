@@ -25,7 +25,7 @@ def default_author() -> str:
         return name
     try:
         return getpass.getuser()
-    except Exception:  # pragma: no cover - no user database
+    except (KeyError, OSError):  # pragma: no cover - no user database
         return os.environ.get("USER", "author")
 
 

@@ -99,7 +99,7 @@ def _read_table(path: Path, shown: str, sep: str | None = None) -> tuple[pd.Data
     if path.suffix.lower() == ".parquet":
         try:
             df = pd.read_parquet(path)
-        except Exception as exc:  # pyarrow raises many types
+        except (OSError, ValueError, ImportError) as exc:  # pyarrow's errors derive from these
             raise ResponseFileError(
                 [_diag(shown, 0, "R008", f"cannot read Parquet: {exc}")]
             ) from None
