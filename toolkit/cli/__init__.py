@@ -53,6 +53,10 @@ def _register() -> None:
 
     for command in exchange_cmds.commands:
         cli.add_command(command)
+    from . import site_cmds
+
+    for command in site_cmds.commands:
+        cli.add_command(command)
 
 
 _register()
