@@ -18,7 +18,7 @@ from ..errors import DataError
 from . import charts
 from .blueprint_pages import goal_page
 from .model import Section
-from .text import admonition, esc, num, table
+from .text import admonition, code, esc, num, table
 
 PAGE = "bank/analysis.md"
 PLOTS = ("test-information.png", "icc-domain-*.png")
@@ -34,7 +34,9 @@ def latest_calibration(bank_root: Path) -> tuple[Path, dict[str, Any]] | None:
         try:
             data = read_yaml(str(path), path.read_bytes()).data
         except YamlProblem as exc:
-            diag = Diagnostic(str(path), exc.line, exc.column, exc.code, Severity.ERROR, exc.message)
+            diag = Diagnostic(
+                str(path), exc.line, exc.column, exc.code, Severity.ERROR, exc.message
+            )
             raise DataError(f"{path}: cannot read the calibration record", [diag]) from None
         if not isinstance(data, dict) or not isinstance(data.get("items"), list):
             diag = Diagnostic(
@@ -75,9 +77,9 @@ def _calibration(bank: Bank, sec: Section, out: list[str], flags: dict[str, str]
     path, rec = found
     prov = rec.get("provenance") or {}
     out += [
-        f"Record `{esc(path.name)}`: model {esc(prov.get('model', '?'))}, date"
+        f"Record {code(path.name)}: model {esc(prov.get('model', '?'))}, date"
         f" {esc(prov.get('date', '?'))}, {len(rec['items'])} items, data"
-        f" `{esc((prov.get('data') or {}).get('path', '?'))}`.",
+        f" {code((prov.get('data') or {}).get('path', '?'))}.",
         "",
     ]
     if prov.get("simulated"):
@@ -140,7 +142,7 @@ def _analysis(analysis_dir: Path | None, sec: Section, out: list[str]) -> dict[s
     stats_path = analysis_dir / "item_statistics.csv"
     if not stats_path.is_file():
         sec.notes.append(f"{stats_path}: not found; the analysis section is left empty")
-        out += [f"The analysis folder `{esc(analysis_dir)}` holds no `item_statistics.csv`.", ""]
+        out += [f"The analysis folder {code(analysis_dir)} holds no `item_statistics.csv`.", ""]
         return {}
     summary_path = analysis_dir / "summary.json"
     if summary_path.is_file():
@@ -181,8 +183,13 @@ def _analysis(analysis_dir: Path | None, sec: Section, out: list[str]) -> dict[s
         out += table(
             ["form", "candidates", "items", "alpha", "mean score"],
             [
-                [esc(r["form_id"]), esc(r["candidates"]), esc(r["items"]), num(_f(r, "alpha"), 3),
-                 num(_f(r, "mean_score"), 1)]
+                [
+                    esc(r["form_id"]),
+                    esc(r["candidates"]),
+                    esc(r["items"]),
+                    num(_f(r, "alpha"), 3),
+                    num(_f(r, "mean_score"), 1),
+                ]
                 for r in _read_csv(rel)
             ],
             "lrrrr",

@@ -94,7 +94,17 @@ def coverage_section(bank: Bank) -> Section:
             ]
         )
     out += table(
-        ["domain", "title", "weight", "target", "approved", "review", "draft", "gap", "multiple_select"],
+        [
+            "domain",
+            "title",
+            "weight",
+            "target",
+            "approved",
+            "review",
+            "draft",
+            "gap",
+            "multiple_select",
+        ],
         rows,
         "llrrrrrrr",
     )
@@ -115,12 +125,18 @@ def coverage_section(bank: Bank) -> Section:
     levels = sorted({g.level for g in bp.goals.values()})
     level_counts = {
         lvl: [
-            sum(1 for i in approved if _goal(bank, i) and _goal(bank, i).level == lvl and _domain(bank, i) == d.id)  # type: ignore[union-attr]
+            sum(
+                1
+                for i in approved
+                if _goal(bank, i) and _goal(bank, i).level == lvl and _domain(bank, i) == d.id
+            )  # type: ignore[union-attr]
             for d in bp.domains
         ]
         for lvl in levels
     }
-    goal_mix = {lvl: [sum(1 for g in d.goals if g.level == lvl) for d in bp.domains] for lvl in levels}
+    goal_mix = {
+        lvl: [sum(1 for g in d.goals if g.level == lvl) for d in bp.domains] for lvl in levels
+    }
     out += ["## Cognitive levels and item types", ""]
     rows = []
     for k, d in enumerate(bp.domains):
@@ -271,7 +287,19 @@ def goal_sections(bank: Bank) -> Section:
                         for it in items
                     ]
                     out += table(
-                        ["id", "status", "version", "type", "exposure", "n", "p", "r_pb", "a", "b", "flags"],
+                        [
+                            "id",
+                            "status",
+                            "version",
+                            "type",
+                            "exposure",
+                            "n",
+                            "p",
+                            "r_pb",
+                            "a",
+                            "b",
+                            "flags",
+                        ],
                         rows,
                         "llrllrrrrrl",
                     )

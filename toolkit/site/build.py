@@ -161,16 +161,19 @@ def _check_out(out: Path, repo: Path) -> None:
     out = out.resolve()
     if out == repo or out in repo.parents or out == repo / "docs" or (repo / "docs") in out.parents:
         raise UsageError(f"--out {out}: choose a folder of its own (e.g. site/)")
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not any(
-        (out / m).exists() for m in SITE_MARKERS
-    ))):
+    if out.exists() and (
+        not out.is_dir()
+        or (any(out.iterdir()) and not any((out / m).exists() for m in SITE_MARKERS))
+    ):
         raise UsageError(
             f"--out {out} exists and does not look like a built site; nothing was replaced:"
             " choose an empty or new folder"
         )
 
 
-def build_site(inputs: SiteInputs, out: str | os.PathLike[str], *, strict: bool = True) -> BuildResult:
+def build_site(
+    inputs: SiteInputs, out: str | os.PathLike[str], *, strict: bool = True
+) -> BuildResult:
     """Generate the pages and build the site into ``out`` (replaced as a whole, only once the
     build has succeeded)."""
     from mkdocs.commands.build import build

@@ -54,7 +54,9 @@ def grouped_bars(
         bottom = np.zeros(len(labels))
         for name in group:
             values = np.asarray(series[name], dtype=float)
-            ax.bar(x + (gi - (len(groups) - 1) / 2) * width, values, width, bottom=bottom, label=name)
+            ax.bar(
+                x + (gi - (len(groups) - 1) / 2) * width, values, width, bottom=bottom, label=name
+            )
             bottom += values
     ax.set_xticks(x, labels)
     ax.set(ylabel=ylabel, title=title)

@@ -46,7 +46,9 @@ def _options(data: dict[str, Any]) -> list[dict[str, Any]]:
     return opts
 
 
-def format_item(source: str, language: str, class_name: str, options: Any, md: Any, **kw: Any) -> str:
+def format_item(
+    source: str, language: str, class_name: str, options: Any, md: Any, **kw: Any
+) -> str:
     """superfences formatter of ``qbank-item``: the stem and the lettered options as HTML."""
     data = json.loads(source)
     parts = ['<div class="qbank-item">', f'<div class="qbank-stem">{to_html(data["stem"])}</div>']
@@ -67,11 +69,14 @@ def format_answer(
     data = json.loads(source)
     opts = _options(data)
     key = ", ".join(html.escape(str(o["id"])) for o in opts if o.get("correct"))
-    parts = [f'<p class="qbank-key"><strong>Key: {key}</strong></p>', '<dl class="qbank-rationales">']
+    parts = [
+        f'<p class="qbank-key"><strong>Key: {key}</strong></p>',
+        '<dl class="qbank-rationales">',
+    ]
     for o in opts:
         verdict = "correct" if o.get("correct") else "incorrect"
         parts.append(
-            f'<dt>{html.escape(str(o["id"]))} ({verdict}): {to_html(o["text"], inline=True)}</dt>'
+            f"<dt>{html.escape(str(o['id']))} ({verdict}): {to_html(o['text'], inline=True)}</dt>"
         )
         parts.append(f"<dd>{to_html(o['rationale'])}</dd>")
     parts.append("</dl>")

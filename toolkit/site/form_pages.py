@@ -14,7 +14,7 @@ from ..errors import DataError
 from ..formfile import Form, load_form, resolve
 from . import charts
 from .model import Section
-from .text import admonition, esc, table
+from .text import admonition, code, esc, table
 
 PAGE = "bank/forms.md"
 
@@ -30,13 +30,13 @@ def _params(items: list[Item]) -> list[tuple[float, float, float]]:
 
 def _form(bank: Bank, path: Path, form: Form, out: list[str]) -> list[Item] | None:
     out += [f"## Form {esc(form.id)}", ""]
-    facts = [f"file `{esc(path.name)}`", f"{len(form.entries)} items"]
+    facts = [f"file {code(path.name)}", f"{len(form.entries)} items"]
     if form.spec:
-        facts.append(f"specification `{esc(form.spec)}`")
+        facts.append(f"specification {code(form.spec)}")
     if form.seed is not None:
         facts.append(f"seed {esc(form.seed)}")
     if form.bank_commit:
-        facts.append(f"bank commit `{esc(form.bank_commit[:12])}`")
+        facts.append(f"bank commit {code(form.bank_commit[:12])}")
     out += ["; ".join(facts) + ".", ""]
     try:
         items = resolve(form, bank, path)
@@ -44,9 +44,7 @@ def _form(bank: Bank, path: Path, form: Form, out: list[str]) -> list[Item] | No
         body = [esc(d.message) for d in exc.diagnostics[:10]]
         if len(exc.diagnostics) > 10:
             body.append(f"... and {len(exc.diagnostics) - 10} more")
-        out += admonition(
-            "warning", "The form does not match the bank", [f"- {b}" for b in body]
-        )
+        out += admonition("warning", "The form does not match the bank", [f"- {b}" for b in body])
         return None
     bp = bank.blueprint
     n = len(items)
@@ -65,7 +63,9 @@ def _form(bank: Bank, path: Path, form: Form, out: list[str]) -> list[Item] | No
             ]
         )
     out += ["Blueprint conformance:", ""]
-    out += table(["domain", "title", "weight", "expected", "on the form", "difference"], rows, "llrrrr")
+    out += table(
+        ["domain", "title", "weight", "expected", "on the form", "difference"], rows, "llrrrr"
+    )
     out += table(
         ["section", "title", "items"],
         [[esc(s.id), esc(s.title), str(len(s.items))] for s in form.sections],
@@ -73,7 +73,10 @@ def _form(bank: Bank, path: Path, form: Form, out: list[str]) -> list[Item] | No
     )
     with_irt = len(_params(items))
     if with_irt < n:
-        out += [f"{n - with_irt} of {n} items have no IRT parameters for their current version.", ""]
+        out += [
+            f"{n - with_irt} of {n} items have no IRT parameters for their current version.",
+            "",
+        ]
     return items
 
 
@@ -90,7 +93,7 @@ def forms_section(bank: Bank, forms_dir: Path | None) -> Section:
     if forms_dir is None:
         out += ["No forms folder was given (`qbank site build --forms DIR`).", ""]
     elif not files:
-        out += [f"The forms folder `{esc(forms_dir)}` holds no form files (`*.yaml`).", ""]
+        out += [f"The forms folder {code(forms_dir)} holds no form files (`*.yaml`).", ""]
     curves: dict[str, list[tuple[float, float, float]]] = {}
     for path in files:
         try:
@@ -108,7 +111,12 @@ def forms_section(bank: Bank, forms_dir: Path | None) -> Section:
         sec.files["bank/charts/forms-information.svg"] = charts.information(
             curves, title="Test information of each form"
         )
-        out += ["## Information curves", "", "![Test information of the forms](charts/forms-information.svg)", ""]
+        out += [
+            "## Information curves",
+            "",
+            "![Test information of the forms](charts/forms-information.svg)",
+            "",
+        ]
     sec.page(PAGE, out)
     sec.nav.append({"Forms": PAGE})
     return sec

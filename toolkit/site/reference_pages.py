@@ -35,7 +35,9 @@ def _command(name: str, cmd: click.Command, parent: click.Context, out: list[str
         out.append("")
     params = [p for p in cmd.get_params(ctx) if p.name != "help"]
     if params:
-        out += table(["option", "what it does", "default", "required"], [_param_row(p) for p in params])
+        out += table(
+            ["option", "what it does", "default", "required"], [_param_row(p) for p in params]
+        )
     if isinstance(cmd, click.Group):
         for sub_name in cmd.list_commands(ctx):
             sub = cmd.get_command(ctx, sub_name)

@@ -40,7 +40,9 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str = "")
     marks = {"l": "---", "r": "--:", "c": ":-:"}
     out = [
         "| " + " | ".join(header) + " |",
-        "|" + "|".join(marks[(align[i] if i < len(align) else "l")] for i in range(len(header))) + "|",
+        "|"
+        + "|".join(marks[(align[i] if i < len(align) else "l")] for i in range(len(header)))
+        + "|",
     ]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     return [*out, ""]
@@ -51,3 +53,9 @@ def admonition(kind: str, title: str, body: Sequence[str], collapsible: bool = F
     mark = "???" if collapsible else "!!!"
     title = title.replace('"', "'")
     return [f'{mark} {kind} "{title}"', "", *(f"    {line}" if line else "" for line in body), ""]
+
+
+def code(value: object) -> str:
+    """``value`` as a Markdown code span (Markdown escapes its content; backticks dropped)."""
+    text = " ".join(str(value).replace("`", "'").split())
+    return f"`{text}`"
