@@ -3,10 +3,14 @@ a secure item anywhere in the built site, search index included)."""
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import shutil
+import threading
+from collections.abc import Iterator
 from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -22,6 +26,7 @@ from toolkit.errors import DataError, UsageError
 from toolkit.markup import ALLOWED_TAGS
 from toolkit.site import SiteInputs, build_site
 from toolkit.site.analysis_pages import analysis_section
+from toolkit.site.blueprint_pages import nav_title
 from toolkit.site.fence import ANSWER_FENCE, ITEM_FENCE, answer_block, format_item, item_block
 from toolkit.site.form_pages import forms_section
 
@@ -176,3 +181,90 @@ def test_item_fence_carries_any_text_on_one_line_and_escapes_html(stem: str, opt
     assert parser.tags <= ALLOWED_TAGS | {"div", "ol", "li", "span"}
     assert not {a for a in parser.attrs if a.startswith("on")}
     assert answer_block([]).startswith(f"```{ANSWER_FENCE}\n")
+
+
+def test_nav_titles_are_escaped_and_short() -> None:
+    assert nav_title("1.1 a <b> & c") == "1.1 a &lt;b&gt; &amp; c"
+    assert nav_title("word " * 40).endswith(" …") and len(nav_title("word " * 40)) <= 74
+
+
+# --- a real browser (Chromium from the distribution, driven by Playwright) -------------------
+
+ARTIFACTS = REPO / ".artifacts"
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip(
+        "no Chromium on this machine: install it with `apt-get install -y chromium`"
+        " (`make test` does so when run as root)"
+    )
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def served(built: dict[str, object]) -> Iterator[str]:
+    """The built site over HTTP on 127.0.0.1 (loopback only), for the browser."""
+    handler = functools.partial(_QuietHandler, directory=str(built["out"]))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_site_in_a_headless_browser(served: str, built: dict[str, object]) -> None:
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[dev]')"
+    )
+    executable = _chromium()
+    with sync_api.sync_playwright() as pw:
+        try:
+            browser = pw.chromium.launch(
+                executable_path=executable, headless=True, args=["--no-sandbox"]
+            )
+        except sync_api.Error as exc:
+            pytest.skip(f"Chromium ({executable}) does not start headless here: {exc}")
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(served)
+            assert "qbank" in page.title()
+            page.get_by_role("link", name="Blueprint and coverage").first.click()
+            page.wait_for_url("**/bank/")
+            assert "Blueprint and coverage" in page.locator("h1").inner_text()
+            assert page.locator("img[src$='coverage.svg']").evaluate("i => i.naturalWidth") > 0
+
+            def search(words: str) -> str:
+                box = page.locator("input.md-search__input")
+                box.click()
+                box.fill("")
+                box.press_sequentially(words, delay=20)
+                meta = page.locator(".md-search-result__meta")
+                sync_api.expect(meta).not_to_have_text("Initializing search", timeout=15000)
+                sync_api.expect(meta).not_to_have_text("Type to start searching")
+                return page.locator(".md-search-result").inner_text()
+
+            found = search("zebrafish telemetry")
+            assert "PMLE-0009" in found or "1.1.1" in found, found
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "site-search.png"))
+            secure_word = secure_texts(built["secure_ids"][0])["stem"].split()[0]  # type: ignore[index]
+            assert "No matching documents" in search(secure_word)
+            page.keyboard.press("Escape")
+            page.goto(served + "bank/goals/1.1.1/")
+            page.locator("details.note summary").first.click()
+            assert PUBLIC_RATIONALE in page.locator("details.note").first.inner_text()
+            assert "<script>" in page.locator(".qbank-stem").first.inner_text()
+            page.screenshot(path=str(ARTIFACTS / "site-goal-page.png"), full_page=True)
+        finally:
+            browser.close()

@@ -6,6 +6,7 @@ block (``??? note``)."""
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 
 from ..bank.model import Item
@@ -255,6 +256,14 @@ def _public_item(item: Item) -> list[str]:
     ]
 
 
+def nav_title(text: str, limit: int = 72) -> str:
+    """A nav title: shortened at a word, HTML-escaped (mkdocs templates do not escape it)."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+    return html.escape(text)
+
+
 def goal_sections(bank: Bank) -> Section:
     """One page per learning goal, grouped in the nav by domain."""
     sec = Section()
@@ -318,7 +327,7 @@ def goal_sections(bank: Bank) -> Section:
                     for it in public:
                         out += _public_item(it)
                 sec.page(goal_page(g.id), out)
-                entries.append({f"{g.id} {g.text}": goal_page(g.id)})
-        domain_nav.append({f"Domain {d.id}: {d.title}": entries})
+                entries.append({nav_title(f"{g.id} {g.text}"): goal_page(g.id)})
+        domain_nav.append({nav_title(f"Domain {d.id}: {d.title}"): entries})
     sec.nav.append({"Items by learning goal": domain_nav})
     return sec
