@@ -82,6 +82,7 @@ def serve_cmd(dev_addr: str, forms: str | None, analysis: str | None, bank_dir: 
     """Serve the site with live reload for authors (restart to pick up bank changes)."""
     from ..site import serve_site
 
+    click.echo(f"serving the site on http://{dev_addr}/ (Ctrl+C to stop)", err=True)
     serve_site(_inputs(bank_dir, forms, analysis), dev_addr)
 
 
