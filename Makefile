@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "qbank needs Python 3.11 or newer"'
@@ -46,12 +46,23 @@ demo: $(STAMP)
 	  $(BIN)/qbank export $$form --format json --out reports/exports/$$id.json || exit 1; \
 	  $(BIN)/qbank export $$form --format booklet --out reports/exports/$$id-print || exit 1; \
 	done
+	@# the documentation site (bank pages, guides, references; see docs/site.md)
+	$(BIN)/qbank site build --out site --analysis reports/analysis
+	@echo "Site: site/index.html (serve it with: $(BIN)/qbank site serve)"
 
 ## test: lint (ruff) and the test suite (pytest)
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## browser: Chromium from the distribution for the site's browser test, when missing and when
+## run as root (CI); never fails the build (the test then says why it is skipped)
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+	  || (apt-get install -y -q chromium >/dev/null 2>&1 \
+	      || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1)) \
+	  || echo "note: could not install chromium; the site's browser test will be skipped"
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -65,6 +76,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_lint.py
 	$(BIN)/python bench/bench_calibrate.py
 	$(BIN)/python bench/bench_assemble.py
+	$(BIN)/python bench/bench_site.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

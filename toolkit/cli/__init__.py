@@ -51,6 +51,7 @@ def _register() -> None:
         exchange_cmds,
         fmt_cmd,
         lint_cmd,
+        site_cmds,
         validate_cmd,
     )
 
@@ -62,6 +63,7 @@ def _register() -> None:
         assembly_cmds,
         exchange_cmds,
         analysis_cmds,
+        site_cmds,
     ):
         for command in module.commands:
             cli.add_command(command)
