@@ -3,7 +3,7 @@ over from the ``qbank new`` template, and items on the same goal that answer eac
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -172,7 +172,9 @@ def cross_item_cue(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     restates much of another item's key (at least ``containment`` of the content words of the
     shorter, when both have ``min_words`` or more), or whose rationales contain at least
     ``rationale_containment`` of the other's key, is reported, unless they are `enemies`. A
-    candidate who meets both on one form learns the answer of one from the other.
+    candidate who meets both on one form learns the answer of one from the other. Words used by
+    more than a quarter of a goal's items are that goal's vocabulary: they count in the
+    containment but do not on their own make two items a pair to compare.
 
     Bad: PMLE-1101's key and PMLE-1104's key both say "min replicas 2, CPU target 60 %".
     Good: list them in each other's `enemies`, or make them test different facts.
@@ -194,15 +196,19 @@ def cross_item_cue(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
                 key_index[w].append(n)
             for w in r:
                 rat_index[w].append(n)
+        # Words in the keys of more than a quarter of the goal's items are its vocabulary, not a
+        # cue: they do not propose candidate pairs (the containment itself counts every word).
+        cap = max(8, len(group) // 4)
         reported: set[tuple[int, int]] = set()
         for a, k in enumerate(keys):
             if len(k) < min_words:
                 continue
-            shared: Counter[int] = Counter(b for w in k for b in key_index[w] if b > a)
-            for b, n_shared in sorted(shared.items()):
+            candidates = {b for w in k if len(key_index[w]) <= cap for b in key_index[w] if b > a}
+            for b in sorted(candidates):
                 x, y = group[a], group[b]
                 if len(keys[b]) < min_words or y.id in x.enemies or x.id in y.enemies:
                     continue
+                n_shared = len(k & keys[b])
                 ratio = n_shared / min(len(k), len(keys[b]))
                 if ratio >= thr:
                     reported.add((a, b))
@@ -217,10 +223,12 @@ def cross_item_cue(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
         for b, k in enumerate(keys):  # rationales of ``a`` that restate the key of ``b``
             if len(k) < min_words:
                 continue
-            hits: Counter[int] = Counter(a for w in k for a in rat_index[w] if a != b)
-            for a, n_hit in sorted(hits.items()):
+            rare = [w for w in k if len(rat_index[w]) <= cap]
+            if len(rare) < len(k) * r_thr - (len(k) - len(rare)):
+                continue  # even all common words would not reach the threshold with these
+            for a in sorted({a for w in rare for a in rat_index[w] if a != b}):
                 me, other = group[a], group[b]
-                if (min(a, b), max(a, b)) in reported or n_hit / len(k) < r_thr:
+                if (min(a, b), max(a, b)) in reported or len(k & rats[a]) / len(k) < r_thr:
                     continue
                 if other.id in me.enemies or me.id in other.enemies:
                     continue
