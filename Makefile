@@ -68,15 +68,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: timing benchmarks (not part of the tests)
+## bench: timing benchmarks (not part of the tests); writes docs/benchmarks.md
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
-	$(BIN)/python bench/bench_authoring.py
-	$(BIN)/python bench/bench_validate.py
-	$(BIN)/python bench/bench_lint.py
-	$(BIN)/python bench/bench_calibrate.py
-	$(BIN)/python bench/bench_assemble.py
-	$(BIN)/python bench/bench_site.py
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

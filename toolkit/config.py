@@ -57,3 +57,53 @@ def section(
         if path:
             return None, str(p)
     return None, ""
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_.\-\"']+)\s*=")
+
+
+def _dotted(text: str) -> list[str]:
+    return [part.strip().strip("\"'") for part in text.split(".")]
+
+
+def locate(source: str, keys: list[str]) -> str:
+    """``source:line`` of the key at ``keys`` (e.g. ["lint", "rules", "IW001", "max"]) in a
+    TOML file: the line that sets it, else the header of its innermost table that is present;
+    just ``source`` when the file cannot be read or nothing matches. For pyproject.toml the
+    keys are looked up under ``tool.qbank``."""
+    try:
+        lines = Path(source).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return source
+    if Path(source).name == "pyproject.toml":
+        keys = ["tool", "qbank", *keys]
+    table: list[str] = []
+    best, best_depth = 0, -1
+    for n, line in enumerate(lines, 1):
+        m = _HEADER.match(line)
+        if m:
+            table = _dotted(m.group(1))
+            depth = len(table)
+            if keys[:depth] == table and depth > best_depth:
+                best, best_depth = n, depth
+            continue
+        k = _KEY.match(line)
+        if k:
+            full = table + _dotted(k.group(1))
+            depth = len(full)
+            if keys[:depth] == full and depth > best_depth:
+                best, best_depth = n, depth
+    return f"{source}:{best}" if best else source
+
+
+def error_keys(prefix: list[str], error: Any) -> list[str]:
+    """The keys of the TOML setting a jsonschema ``error`` is about: its path, and for an
+    unexpected key (``additionalProperties``) that key."""
+    keys = [*prefix, *(str(p) for p in error.absolute_path)]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in known)
+        if extra:
+            keys.append(str(extra[0]))
+    return keys

@@ -91,6 +91,7 @@ def analyze(
     link_to_bank: bool = True,
     flag_overrides: Mapping[str, Mapping[str, Any]] | None = None,
     progress: Progress = _quiet,
+    workers: int | None = None,
 ) -> AnalysisResult:
     """Classical statistics, IRT calibration (per form and linked when several forms were
     given to different groups), fit, local dependence, DIF (with ``group``) and flags."""
@@ -103,6 +104,7 @@ def analyze(
         link_method=link_method,
         link_to_bank=link_to_bank,
         progress=progress,
+        workers=workers,
     )
     m = scored.matrix
     dich = scored.dichotomous()  # partial credit counts as correct only when full

@@ -175,11 +175,14 @@ def calibrate_administration(
     link_to_bank: bool = True,
     min_bank_anchors: int = 5,
     progress: Progress = _quiet,
+    workers: int | None = None,
 ) -> CalibrationRun:
     """Calibrate scored responses: one form directly, several forms separately and linked
     to the largest one; polytomous models (``grm``, ``pcm``) need partial-credit scores and
     one form. With ``link_to_bank`` (and a ``bank``), parameters are put on the bank's scale
-    through at least ``min_bank_anchors`` items that already have parameters.
+    through at least ``min_bank_anchors`` items that already have parameters. ``workers``:
+    processes that calibrate forms at the same time (see
+    :func:`~toolkit.analysis.forms.calibrate_forms`; the results do not depend on it).
 
     Raises :class:`UsageError` for a model the data cannot take and :class:`AnalysisError`
     when the estimation cannot proceed on these data.
@@ -212,7 +215,9 @@ def calibrate_administration(
             )
         elif forms.nunique() > 1:
             progress(f"calibrating {forms.nunique()} forms separately ({model}), then linking")
-            linked = calibrate_forms(dich, forms, str(model), str(link_method), progress=progress)
+            linked = calibrate_forms(
+                dich, forms, str(model), str(link_method), progress=progress, workers=workers
+            )
             cal = linked.calibration
             options["form_linking"] = [
                 {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}

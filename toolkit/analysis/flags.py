@@ -203,7 +203,7 @@ def load_flag_overrides(path: str | None = None, cwd: str = ".") -> dict[str, di
     pyproject.toml; raises :class:`~toolkit.config.ConfigError` naming the file on a bad table."""
     from jsonschema import Draft202012Validator
 
-    from ..config import ConfigError, section
+    from ..config import ConfigError, error_keys, locate, section
 
     table, source = section(path, ("analysis", "flags"), cwd)
     if table is None:
@@ -212,5 +212,6 @@ def load_flag_overrides(path: str | None = None, cwd: str = ".") -> dict[str, di
     if errors:
         e = errors[0]
         where = ".".join(["analysis.flags", *(str(p) for p in e.absolute_path)])
-        raise ConfigError(f"{source}: [{where}] {e.message}")
+        at = locate(source, error_keys(["analysis", "flags"], e))
+        raise ConfigError(f"{at}: [{where}] {e.message}")
     return table

@@ -7,10 +7,17 @@ parameter-recovery tests). The per-form path calibrates each form on its own can
 (each form's group standardized to N(0, 1)), links every form to the reference form
 through the common items (Stocking-Lord by default; mean-sigma is reported as a check),
 and averages the linked parameters of items that appear on several forms.
+
+The forms are calibrated in parallel, one process per form up to the cores available, when
+the data are large enough to repay starting the processes (:data:`PARALLEL_MIN_RESPONSES`).
+Each process runs the same :func:`~toolkit.analysis.irt.calibrate` on the same sub-matrix as
+the serial loop, and the results are collected in the serial order, so the parameters are
+identical to the serial run (a test checks it).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -80,6 +87,35 @@ class LinkedCalibration:
         return pd.DataFrame(rows)
 
 
+PARALLEL_MIN_RESPONSES = 150_000
+"""Administered responses from which ``workers=None`` calibrates forms in parallel: below it,
+starting worker processes (about a second each, to import SciPy and girth) costs more than it
+saves."""
+
+
+def available_cores() -> int:
+    """CPU cores this process may use (its affinity mask where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _calibrate_form(form: str, sub: pd.DataFrame, model: str) -> Calibration:
+    try:
+        return calibrate(sub, model)
+    except ValueError as exc:
+        raise ValueError(f"form {form} ({len(sub)} candidates): {exc}") from None
+
+
+def _worker_count(workers: int | None, n_forms: int, responses: int) -> int:
+    if workers is None:
+        workers = available_cores() if responses >= PARALLEL_MIN_RESPONSES else 1
+    if workers < 1:
+        raise ValueError(f"the number of worker processes must be at least 1 (got {workers})")
+    return max(1, min(workers, n_forms))
+
+
 def calibrate_forms(
     m: pd.DataFrame,
     forms: pd.Series,
@@ -87,22 +123,48 @@ def calibrate_forms(
     method: str = "stocking-lord",
     reference: str | None = None,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> LinkedCalibration:
     """Calibrate each form separately and link all forms to ``reference`` (default: the
-    form with the most candidates)."""
+    form with the most candidates).
+
+    ``workers``: processes calibrating forms at the same time (None: the cores available when
+    the data hold at least :data:`PARALLEL_MIN_RESPONSES` responses, else 1; 1: serial).
+    """
     forms = forms.reindex(m.index)
     order = forms.value_counts().sort_index().sort_values(ascending=False, kind="stable")
     reference = reference or str(order.index[0])
-    per_form: dict[str, Calibration] = {}
+    subs: dict[str, pd.DataFrame] = {}
     for f in order.index:
         sub = m.loc[forms == f]
         if progress:
             progress(f"  form {f}: {len(sub)} candidates")
-        sub = sub.loc[:, sub.notna().any(axis=0)]
-        try:
-            per_form[str(f)] = calibrate(sub, model)
-        except ValueError as exc:
-            raise ValueError(f"form {f} ({len(sub)} candidates): {exc}") from None
+        subs[str(f)] = sub.loc[:, sub.notna().any(axis=0)]
+    n_workers = _worker_count(
+        workers, len(subs), sum(int(s.notna().sum().sum()) for s in subs.values())
+    )
+    per_form: dict[str, Calibration] = {}
+    if n_workers == 1:
+        for f, sub in subs.items():
+            per_form[f] = _calibrate_form(f, sub, model)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        if progress:
+            progress(f"  calibrating {len(subs)} forms in {n_workers} processes")
+        # forkserver: workers do not inherit this process's memory or its threads (Arrow, BLAS);
+        # the server imports the estimation code once and the workers share those pages.
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["toolkit.analysis.irt", "girth"])
+        else:  # pragma: no cover - Windows
+            ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+            futures = {f: pool.submit(_calibrate_form, f, sub, model) for f, sub in subs.items()}
+            for f, fut in futures.items():  # collected in the serial order
+                per_form[f] = fut.result()
+    del subs
     ref_params = per_form[reference].params
     links: dict[str, Link] = {}
     ms_links: dict[str, Link] = {}
@@ -145,5 +207,6 @@ def calibrate_forms(
     )
     cols = list(m.columns)
     agg = agg.set_index("item_id").loc[[c for c in cols if c in set(agg["item_id"])]].reset_index()
-    final = Calibration(model, agg.drop(columns=["forms"]), m[agg["item_id"].tolist()])
+    ids = agg["item_id"].tolist()
+    final = Calibration(model, agg.drop(columns=["forms"]), m if ids == cols else m[ids])
     return LinkedCalibration(final, per_form, links, ms_links, reference)

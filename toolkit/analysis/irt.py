@@ -25,6 +25,7 @@ from ..vocab import DICHOTOMOUS_MODELS, POLYTOMOUS_MODELS
 
 MODELS = DICHOTOMOUS_MODELS
 N_QUAD = 61
+ABILITY_BLOCK = 20_000  # candidates per block of the EAP computation
 QUAD_BOUNDS = (-5.0, 5.0)
 
 
@@ -202,10 +203,18 @@ class Calibration:
         """EAP ability estimates and posterior standard deviations per candidate."""
         est = self.estimated
         a, b, c = (est[k].to_numpy() for k in "abc")
-        x = self.matrix[est["item_id"].tolist()].to_numpy(float)
-        theta, post = posterior(x, a, b, c)
-        eap = post @ theta
-        psd = np.sqrt(np.maximum(post @ theta**2 - eap**2, 0))
+        ids = est["item_id"].tolist()
+        m = self.matrix if list(self.matrix.columns) == ids else self.matrix[ids]
+        eap = np.empty(len(m))
+        psd = np.empty(len(m))
+        # Blocks of candidates keep the working memory small for large matrices; each
+        # candidate's posterior depends on their own row only.
+        for start in range(0, len(m), ABILITY_BLOCK):
+            x = m.iloc[start : start + ABILITY_BLOCK].to_numpy(float)
+            theta, post = posterior(x, a, b, c)
+            e = post @ theta
+            eap[start : start + len(x)] = e
+            psd[start : start + len(x)] = np.sqrt(np.maximum(post @ theta**2 - e**2, 0))
         return pd.DataFrame({"candidate_id": self.matrix.index, "theta": eap, "se": psd})
 
     @cached_property

@@ -34,12 +34,21 @@ def _pairs(values: tuple[str, ...], what: str) -> dict[str, float]:
 
 
 def _read_and_score(responses: str, fmt: str, bank, partial: bool, sep: str | None = None):  # type: ignore[no-untyped-def]
+    """Long files are read in batches straight into the scored matrix (bounded memory); wide
+    and scored files (one row per candidate) are read whole."""
     from ..responses.readers import read_responses
-    from ..responses.scoring import score
+    from ..responses.scoring import score, score_file
 
-    data = read_responses(responses, fmt, bank, sep=sep)
-    scored = score(data, bank, partial_credit=partial)
-    problems = data.diagnostics + scored.diagnostics
+    if fmt == "long":
+        scored = score_file(responses, bank, sep=sep, partial_credit=partial)
+        problems, counts = scored.diagnostics, scored.problem_counts
+    else:
+        data = read_responses(responses, fmt, bank, sep=sep)
+        scored = score(data, bank, partial_credit=partial)
+        problems = data.diagnostics + scored.diagnostics
+        counts = {}
+        for d in problems:
+            counts[d.code] = counts.get(d.code, 0) + 1
     if problems:
         shown: list = []
         per_code: dict[str, int] = {}
@@ -48,12 +57,13 @@ def _read_and_score(responses: str, fmt: str, bank, partial: bool, sep: str | No
             if per_code[d.code] <= MAX_SHOWN_PER_CODE:
                 shown.append(d)
         click.echo(render(shown), nl=False, err=True)
-        for code, n in sorted(per_code.items()):
+        for code, n in sorted(counts.items()):
             if n > MAX_SHOWN_PER_CODE:
                 click.echo(f"... and {n - MAX_SHOWN_PER_CODE} more {code} problem(s)", err=True)
-        click.echo(f"{len(problems)} problem(s) in {responses}; fix them and run again", err=True)
+        total = sum(counts.values())
+        click.echo(f"{total} problem(s) in {responses}; fix them and run again", err=True)
         click.get_current_context().exit(1)
-    return data, scored
+    return scored
 
 
 def _is_simulated(responses: str) -> bool:
@@ -211,6 +221,12 @@ def _progress(quiet: bool):  # type: ignore[no-untyped-def]
 
 
 quiet_opt = click.option("--quiet", "-q", is_flag=True, help="No progress messages on stderr.")
+workers_opt = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes calibrating forms at the same time (default: the cores available, for"
+    " data large enough to repay it; the results are the same).",
+)
 
 
 @click.command("analyze")
@@ -235,6 +251,7 @@ quiet_opt = click.option("--quiet", "-q", is_flag=True, help="No progress messag
     " file written (default: a confidential staff report that shows keys).",
 )
 @quiet_opt
+@workers_opt
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str))
 def analyze(
     responses: str,
@@ -249,6 +266,7 @@ def analyze(
     partial_credit: bool,
     redact_secure: bool,
     quiet: bool,
+    workers: int | None,
     out_dir: str,
 ) -> None:
     """Item analysis: classical statistics, IRT, fit, DIF, flags and a report."""
@@ -260,7 +278,7 @@ def analyze(
         raise QbankUsageError("--reference needs --group")
     overrides = load_flag_overrides()
     bank = _bank(bank_dir)
-    _, scored = _read_and_score(responses, fmt, bank, partial_credit, sep)
+    scored = _read_and_score(responses, fmt, bank, partial_credit, sep)
     result = run(
         scored,
         bank,
@@ -271,6 +289,7 @@ def analyze(
         link_to_bank=link_to_bank,
         flag_overrides=overrides,
         progress=_progress(quiet),
+        workers=workers,
     )
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
@@ -319,6 +338,7 @@ def analyze(
 @click.option("--date", help="Date recorded in the provenance (default: today, UTC).")
 @partial_opt
 @quiet_opt
+@workers_opt
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str))
 def calibrate(
     responses: str,
@@ -333,6 +353,7 @@ def calibrate(
     date: str | None,
     partial_credit: bool,
     quiet: bool,
+    workers: int | None,
     out_dir: str,
 ) -> None:
     """Calibrate items with IRT (girth) and write item_parameters.csv and provenance.json."""
@@ -352,7 +373,7 @@ def calibrate(
             f"{responses} is SIMULATED data (manifest.json); its statistics do"
             " not belong in the bank - pass --allow-simulated for a demo"
         )
-    _, scored = _read_and_score(responses, fmt, bank, partial_credit, sep)
+    scored = _read_and_score(responses, fmt, bank, partial_credit, sep)
     run = calibrate_administration(
         scored,
         bank,
@@ -360,6 +381,7 @@ def calibrate(
         link_method=link_method,
         link_to_bank=link_to_bank,
         progress=_progress(quiet),
+        workers=workers,
     )
     prov = run_provenance(
         run,

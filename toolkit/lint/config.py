@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import ConfigError, section
+from ..config import ConfigError, error_keys, locate, section
 from .registry import RULES, Rule
 
 __all__ = ["ConfigError", "LintConfig", "config_schema", "load_config", "parse_config"]
@@ -65,7 +65,7 @@ def check_codes(codes: tuple[str, ...] | list[str], what: str, source: str = "")
     known = list(RULES.by_code())
     for c in codes:
         if not any(k.startswith(c) for k in known):
-            where = f"{source}: " if source else ""
+            where = f"{locate(source, ['lint', what])}: " if source else ""
             raise ConfigError(
                 f"{where}{what} {c}: no lint rule has this code or prefix"
                 f"{did_you_mean(c, known)} (see `qbank lint --list-rules`)"
@@ -79,7 +79,8 @@ def parse_config(table: dict[str, Any], source: str = "") -> LintConfig:
     if errors:
         e = errors[0]
         where = ".".join(str(p) for p in e.absolute_path) or "lint"
-        raise ConfigError(f"{source}: [{where}] {e.message}")
+        at = locate(source, error_keys(["lint"], e)) if source else source
+        raise ConfigError(f"{at}: [{where}] {e.message}")
     check_codes(table.get("select", ()), "select", source)
     check_codes(table.get("ignore", ()), "ignore", source)
     return LintConfig(

@@ -37,8 +37,32 @@ if TYPE_CHECKING:
 FLOAT = "%.6f"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralize(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula (it starts with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return) gets a leading ``'``; numbers, and text that is
+    just a number such as ``-0.5``, stay as they are. Carriage returns become ``\\n``."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        value = "'" + value
+    # A bare CR is not quoted by the csv module (the line terminator is "\n") and would split
+    # the row in a reader: line breaks inside a cell become "\n", which is quoted.
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
-    atomic_write_text(path, df.to_csv(index=False, lineterminator="\n", float_format=FLOAT))
+    """The one CSV writer of the toolkit: atomic, deterministic (fixed float format, ``\n``),
+    and safe to open in a spreadsheet: text cells and column names of user data are
+    neutralized against formula injection (:func:`neutralize`)."""
+    safe = df.rename(columns=neutralize)
+    for col in safe.columns:
+        if not (pd.api.types.is_numeric_dtype(safe[col]) or pd.api.types.is_bool_dtype(safe[col])):
+            safe[col] = safe[col].map(neutralize)
+    atomic_write_text(path, safe.to_csv(index=False, lineterminator="\n", float_format=FLOAT))
     return path
 
 

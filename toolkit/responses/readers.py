@@ -16,16 +16,21 @@ header is line 1) and 1-based row indexes for Parquet.
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..diagnostics import Diagnostic, Severity
 from ..errors import DataError
-from ..vocab import ItemType
+from .cells import CellRules, factorize, short
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
     from ..bank.store import Bank
 
@@ -86,10 +91,9 @@ def sniff_delimiter(text: str, candidates: str = ",;\t|") -> str:
     return best if counts[best] else ","
 
 
-def _read_table(path: Path, shown: str, sep: str | None = None) -> tuple[pd.DataFrame, int]:
-    """Read CSV or Parquet as text columns; returns the frame and the line offset of row 0."""
-    import pandas as pd
-
+def _open_checks(path: Path, shown: str) -> tuple[str | None, bytes]:
+    """Refuse a missing, empty or binary file; the encoding of a text file and its first bytes
+    (encoding None for a Parquet file)."""
     if not path.is_file():
         raise ResponseFileError([_diag(shown, 0, "R008", "file not found")])
     if path.stat().st_size == 0:
@@ -97,14 +101,7 @@ def _read_table(path: Path, shown: str, sep: str | None = None) -> tuple[pd.Data
             [_diag(shown, 0, "R008", "file is empty; expected a header row and data rows")]
         )
     if path.suffix.lower() == ".parquet":
-        try:
-            df = pd.read_parquet(path)
-        except (OSError, ValueError, ImportError) as exc:  # pyarrow's errors derive from these
-            raise ResponseFileError(
-                [_diag(shown, 0, "R008", f"cannot read Parquet: {exc}")]
-            ) from None
-        df = df.astype(object).where(df.notna(), "").astype(str)
-        return df, 1
+        return None, b""
     with open(path, "rb") as fh:
         head = fh.read(65536)
     encoding = detect_encoding(head)
@@ -120,6 +117,26 @@ def _read_table(path: Path, shown: str, sep: str | None = None) -> tuple[pd.Data
                 )
             ]
         )
+    return encoding, head
+
+
+def _read_table(path: Path, shown: str, sep: str | None = None) -> tuple[pd.DataFrame, int]:
+    """Read CSV or Parquet as text columns; returns the frame and the line offset of row 0."""
+    import pandas as pd
+
+    encoding, head = _open_checks(path, shown)
+    if path.suffix.lower() == ".parquet":
+        import pyarrow as pa
+
+        try:
+            df = pd.read_parquet(path)
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            raise ResponseFileError(
+                [_diag(shown, 0, "R008", f"cannot read Parquet: {exc}")]
+            ) from None
+        df = df.astype(object).where(df.notna(), "").astype(str)
+        return df, 1
+    assert encoding is not None
     try:
         text_head = head.decode(encoding, errors="ignore")
         delimiter = sep or sniff_delimiter(text_head)
@@ -306,104 +323,301 @@ def _check_rows(
                     shown,
                     int(r["row"]),
                     "R002",
-                    f"candidate {r['candidate_id']} has a second row for item"
-                    f" {r['item_id']} (first on row"
+                    f"candidate {short(r['candidate_id'])} has a second row for item"
+                    f" {short(r['item_id'])} (first on row"
                     f" {first[(r['candidate_id'], r['item_id'])]}); keep one response"
                     " per candidate and item",
                 )
             )
     if bank is None:
         return out
-    known = long["item_id"].isin(bank.by_id.keys())
-    by_upper = {k.upper(): k for k in bank.by_id}
-    for _, r in long[~known].iterrows():
-        hint = by_upper.get(str(r["item_id"]).strip().upper())
-        out.append(
-            _diag(
-                shown,
-                int(r["row"]),
-                "R003",
-                f"unknown item '{r['item_id']}': no such item in the bank"
-                + (f" (did you mean '{hint}'?)" if hint else ""),
-            )
-        )
-    rows = long[known]
-    if scored:
-        bad = rows[~rows["response"].isin(["0", "1", "0.0", "1.0", ""])]
-        for _, r in bad.iterrows():
-            out.append(
-                _diag(
-                    shown,
-                    int(r["row"]),
-                    "R009",
-                    f"score '{r['response']}' for item {r['item_id']} is not 1, 0 or empty",
-                )
-            )
-        return out
-    bad_version = (rows["item_version"] != "") & ~rows["item_version"].str.isdigit()
-    for _, r in rows[bad_version].iterrows():
-        out.append(
-            _diag(
-                shown,
-                int(r["row"]),
-                "R006",
-                f"item_version '{r['item_version']}' is not a whole number",
-            )
-        )
-    rows = rows[~bad_version & (rows["response"] != "")]
-    if rows.empty:
-        return out
-    picks = rows[["row", "item_id"]].assign(option=rows["response"].str.split(";"))
-    picks = picks.explode("option")
-    picks["option"] = picks["option"].str.strip()
-    picks = picks[picks["option"] != ""]
-    valid = {(i.id, o.id) for i in bank.items for o in i.options}
-    ok = [(it, op) in valid for it, op in zip(picks["item_id"], picks["option"], strict=True)]
-    unknown = picks[[not v for v in ok]]
-    bad: set[tuple[int, str]] = set()
-    for (row, item_id), g in unknown.groupby(["row", "item_id"], sort=True):
-        item = bank.by_id[item_id]
-        ids = ", ".join(o.id for o in item.options)
-        given = ", ".join(g["option"])
-        option_ids = {o.id for o in item.options}
-        hint = ""
-        for sep in (",", "|", " "):
-            parts = [p.strip() for p in given.split(sep)]
-            if len(parts) > 1 and all(p in option_ids for p in parts):
-                hint = f"; picks are joined by ';' (write {';'.join(parts)})"
-                break
-        out.append(
-            _diag(
-                shown,
-                int(row),
-                "R004",
-                f"item {item.id} has no option {given} (options: {ids}){hint}",
-            )
-        )
-        bad.add((int(row), item_id))
-    multi = picks[picks.duplicated(["row", "item_id"], keep=False)]  # only multi-pick answers
-    counts = multi.groupby(["row", "item_id"]).agg(
-        n=("option", "size"), distinct=("option", "nunique")
-    )
-    types = counts.index.get_level_values("item_id").map(lambda i: bank.by_id[i].type)
-    too_many = (types == "multiple_choice") & (counts["n"] > 1)
-    repeated = ~too_many & (counts["distinct"] != counts["n"])
-    for (row, item_id), r in counts[too_many | repeated].iterrows():
-        if (int(row), item_id) in bad:
-            continue
-        if bank.by_id[item_id].type == ItemType.MULTIPLE_CHOICE and r["n"] > 1:
-            out.append(
-                _diag(
-                    shown,
-                    int(row),
-                    "R005",
-                    f"item {item_id} is multiple_choice but {r['n']} options were selected",
-                )
-            )
-        else:
-            out.append(
-                _diag(
-                    shown, int(row), "R005", f"the same option is selected twice for item {item_id}"
-                )
-            )
+    out.extend(check_cells(long, CellRules(bank, scored_input=scored), shown))
     return out
+
+
+def check_cells(long: pd.DataFrame, rules: CellRules, shown: str) -> list[Diagnostic]:
+    """R003 to R006 and R009 of each (item, version, response) cell of ``long``, in row order;
+    each distinct cell is judged once."""
+    import pyarrow as pa
+
+    codes, distinct = factorize(
+        [pa.array(long[c].tolist(), pa.string()) for c in ("item_id", "item_version", "response")]
+    )
+    verdicts = [rules.check(*d) for d in distinct]
+    bad = np.array([v is not None for v in verdicts], bool)
+    rows = long["row"].to_numpy()
+    out = []
+    for k in np.flatnonzero(bad[codes]) if len(distinct) else []:
+        verdict = verdicts[codes[k]]
+        assert verdict is not None
+        out.append(_diag(shown, int(rows[k]), *verdict))
+    return sorted(out, key=lambda d: d.line)
+
+
+# Chunked reading of long files ---------------------------------------------------------------
+
+BATCH_BYTES = 1 << 20  # CSV block size: about 25,000 rows of a typical long file; Arrow's
+# streaming reader holds more memory with larger blocks (measured: 8 MB blocks hold 4x more)
+PARQUET_BATCH_ROWS = 200_000
+MAX_MALFORMED = 10_000
+
+
+@dataclass
+class Batch:
+    """A slice of a long file: stripped text columns (Arrow arrays; a missing optional column
+    is all '') and the row number of each row (file line for CSV, 1-based row for Parquet)."""
+
+    columns: dict[str, pa.Array]
+    rows: np.ndarray
+
+
+class LongBatches:
+    """A long response file read in batches with bounded memory: CSV through Arrow's streaming
+    reader (``pyarrow.csv.open_csv``), Parquet by record batches of its row groups.
+
+    The header is checked when the object is made (R001, R008 raised as
+    :class:`ResponseFileError`). Iterating yields :class:`Batch` objects. Malformed CSV rows
+    (a wrong number of fields) are skipped and recorded in ``problems`` (R008, with their line)
+    so that every one is reported; text that is not valid in the file's encoding stops the read
+    with the line of the first bad row.
+    """
+
+    def __init__(self, path: str | Path, shown: str | None = None, sep: str | None = None) -> None:
+        self.path = Path(path)
+        self.shown = shown or str(path)
+        self.problems: list[Diagnostic] = []
+        self._skipped: list[int] = []
+        self.encoding, head = _open_checks(self.path, self.shown)
+        self.parquet = self.encoding is None
+        if self.parquet:
+            self.names = self._parquet_names()
+            self.delimiter = ""
+        else:
+            assert self.encoding is not None
+            text = head.decode(self.encoding, errors="ignore").lstrip("\ufeff")
+            self.delimiter = sep or sniff_delimiter(text)
+            import csv
+
+            first = next(
+                csv.reader([text.splitlines()[0] if text else ""], delimiter=self.delimiter), []
+            )
+            self.names = list(first)
+        stripped = [n.strip() for n in self.names]
+        missing = [c for c in LONG_REQUIRED if c not in stripped]
+        if missing:
+            raise ResponseFileError(
+                [
+                    _diag(
+                        self.shown,
+                        1,
+                        "R001",
+                        f"missing column(s) {', '.join(missing)}; the header has"
+                        f" {', '.join(stripped) or 'no columns'}",
+                    )
+                ]
+            )
+        self.covariates = [c for c in stripped if c not in RESERVED]
+
+    @property
+    def malformed(self) -> int:
+        """Malformed CSV rows skipped so far (``problems`` keeps the first 1,000)."""
+        return len(self._skipped)
+
+    # -- Parquet ------------------------------------------------------------------------
+    def _parquet_file(self):  # type: ignore[no-untyped-def]
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.ParquetFile(self.path)
+        except (pa.ArrowException, OSError) as exc:
+            raise ResponseFileError(
+                [_diag(self.shown, 0, "R008", f"cannot read Parquet: {exc}")]
+            ) from None
+
+    def _parquet_names(self) -> list[str]:
+        return list(self._parquet_file().schema_arrow.names)
+
+    def _parquet_batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+        import pyarrow as pa
+
+        pf = self._parquet_file()
+        if pf.metadata.num_rows == 0:
+            raise ResponseFileError([_diag(self.shown, 1, "R008", "file has no data rows")])
+        start = 1
+        try:
+            for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                yield batch, np.arange(start, start + batch.num_rows, dtype=np.int64)
+                start += batch.num_rows
+        except (pa.ArrowException, OSError) as exc:
+            raise ResponseFileError(
+                [_diag(self.shown, start, "R008", f"cannot read Parquet: {exc}")]
+            ) from None
+
+    # -- CSV ----------------------------------------------------------------------------
+    def _invalid_row(self, row) -> str:  # type: ignore[no-untyped-def]
+        if row.number is None:  # pragma: no cover - only with threaded parsing
+            return "error"
+        self._skipped.append(int(row.number))
+        if len(self._skipped) > MAX_MALFORMED:  # not a file of this layout: stop here
+            return "error"
+        if len(self.problems) < 1000:
+            self.problems.append(
+                _diag(
+                    self.shown,
+                    int(row.number),
+                    "R008",
+                    f"malformed CSV (this row has {row.actual_columns} fields, the header"
+                    f" {row.expected_columns}; field separator {self.delimiter!r}): quote fields"
+                    " that contain the separator, or give the separator with --sep",
+                )
+            )
+        return "skip"
+
+    def _csv_batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+
+        enc = "utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding
+        # Arrow decodes a malformed row's text before it calls the handler; when that text is
+        # not UTF-8 the decoding error is "unraisable" (printed with a traceback) and the read
+        # stops. Keep it off the user's screen: the read error says what is wrong.
+        previous = sys.unraisablehook
+
+        def hook(u):  # type: ignore[no-untyped-def]
+            if not isinstance(u.exc_value, UnicodeDecodeError):
+                previous(u)
+
+        sys.unraisablehook = hook
+        try:
+            yield from self._csv_batches_of(enc)
+        finally:
+            sys.unraisablehook = previous
+
+    def _csv_batches_of(self, enc: str) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        try:
+            reader = pacsv.open_csv(
+                self.path,
+                read_options=pacsv.ReadOptions(
+                    block_size=BATCH_BYTES, encoding=enc, use_threads=False
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=self.delimiter,
+                    newlines_in_values=True,
+                    invalid_row_handler=self._invalid_row,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.binary() for n in self.names},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except pa.ArrowInvalid as exc:
+            raise self._csv_error(exc, 2) from None
+        next_row = 2  # the header is line 1
+        seen_rows = False
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except pa.ArrowInvalid as exc:
+                raise self._csv_error(exc, next_row) from None
+            rows = np.arange(next_row, next_row + batch.num_rows, dtype=np.int64)
+            for s in sorted(x for x in self._skipped if x >= next_row):
+                rows[rows >= s] += 1
+            if batch.num_rows:
+                seen_rows = True
+                next_row = int(rows[-1]) + 1
+            yield batch, rows
+        if not seen_rows and not self._skipped:
+            raise ResponseFileError(
+                [_diag(self.shown, 1, "R008", "file has a header but no data rows")]
+            )
+
+    def _csv_error(self, exc: Exception, near: int) -> ResponseFileError:
+        msg = str(exc).strip()
+        m = re.search(r"Row #(\d+): Expected (\d+) columns, got (\d+)", msg)
+        if m:
+            text = (
+                f"malformed CSV (this row has {m.group(3)} fields, the header {m.group(2)};"
+                f" field separator {self.delimiter!r}), and it is not valid {self.encoding}"
+                " text: re-save the file as UTF-8 CSV and quote fields that contain the separator"
+            )
+            return ResponseFileError([_diag(self.shown, int(m.group(1)), "R008", text)])
+        if len(self._skipped) > MAX_MALFORMED:
+            msg = f"more than {MAX_MALFORMED} malformed rows; is {self.delimiter!r} the separator?"
+        return ResponseFileError(
+            [
+                _diag(
+                    self.shown,
+                    near,
+                    "R008",
+                    f"cannot read the CSV at or after this row ({msg}; field separator"
+                    f" {self.delimiter!r}); give the separator with --sep if it is another one",
+                )
+            ]
+        )
+
+    # -- Both ---------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[Batch]:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        source = self._parquet_batches() if self.parquet else self._csv_batches()
+        wanted = [*LONG_REQUIRED, "form_id", "item_version", *self.covariates]
+        for batch, rows in source:
+            cols: dict[str, pa.Array] = {}
+            by_name = {n.strip(): batch.column(k) for k, n in enumerate(batch.schema.names)}
+            for name in wanted:
+                raw = by_name.get(name)
+                if raw is None:
+                    cols[name] = pa.array([""] * batch.num_rows, pa.string())
+                    continue
+                cols[name] = pc.utf8_trim_whitespace(self._text(name, raw, rows))
+            ver = cols["item_version"]
+            # Parquet stores a nullable integer column as float: "1.0" is version 1.
+            ver = pc.replace_substring_regex(ver, r"^(\d+)\.0+$", r"\1")
+            blank = pc.is_in(ver, pa.array(["nan", "None", "<NA>"]))
+            cols["item_version"] = pc.if_else(blank, "", ver)
+            yield Batch(cols, rows)
+
+    def _text(self, name: str, raw: pa.Array, rows: np.ndarray) -> pa.Array:
+        """A column as UTF-8 text ('' for null); a row that is not valid text is an R008."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            if pa.types.is_binary(raw.type):
+                return pc.cast(raw, pa.string())
+            return pc.fill_null(pc.cast(raw, pa.string()), "")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            if pa.types.is_binary(raw.type):
+                for k, value in enumerate(raw.to_pylist()):
+                    try:
+                        value.decode("utf-8")
+                    except UnicodeDecodeError as err:
+                        raise ResponseFileError(
+                            [
+                                _diag(
+                                    self.shown,
+                                    int(rows[k]),
+                                    "R008",
+                                    f"column {name} is not {self.encoding} text ({err.reason});"
+                                    " re-save the file as UTF-8 CSV (in a spreadsheet: Save as"
+                                    " > CSV UTF-8)",
+                                )
+                            ]
+                        ) from None
+            raise ResponseFileError(
+                [
+                    _diag(
+                        self.shown,
+                        int(rows[0]) if len(rows) else 0,
+                        "R008",
+                        f"column {name} of type {raw.type} cannot be read as text ({exc});"
+                        " store ids and responses as strings or integers",
+                    )
+                ]
+            ) from None
