@@ -29,7 +29,8 @@ from bench.measure import Measured, python, qbank, run
 from bench.report import emit
 
 REPO = Path(__file__).resolve().parent.parent
-BASELINE = os.environ.get("QBANK_BENCH_BASELINE", "main")
+BASELINE = os.environ.get("QBANK_BENCH_BASELINE", "51c0d18")
+"""The revision before chunked scoring (issue 17), whose reader is the in-memory one."""
 
 SCORE_STREAM = """
 from toolkit.bank import load_bank
@@ -73,9 +74,15 @@ def _calibrate(
     )  # fmt: skip
 
 
+def _workers(m: Measured) -> bool:
+    """Whether worker processes added to the memory (the summed PSS of the process tree is
+    below the process's own peak RSS when there were none: shared pages count once)."""
+    return bool(m.tree_peak_mb and m.tree_peak_mb > m.peak_mb)
+
+
 def _show(label: str, m: Measured, rows: int) -> str:
     ok = "" if m.returncode == 0 else f"  FAILED ({m.returncode}): {m.stderr.strip()[-300:]}"
-    tree = f", with workers {m.tree_peak_mb:,.0f} MB" if m.tree_peak_mb else ""
+    tree = f", with workers {m.tree_peak_mb:,.0f} MB" if _workers(m) else ""
     line = (
         f"{label:46s} {m.seconds:7.1f} s  peak {m.peak_mb:6,.0f} MB{tree}"
         f"  ({rows / m.seconds / 1e6:.2f} M rows/s){ok}"
@@ -85,7 +92,7 @@ def _show(label: str, m: Measured, rows: int) -> str:
 
 
 def _mem(m: Measured) -> str:
-    tree = f" ({m.tree_peak_mb:,.0f} MB with workers)" if m.tree_peak_mb else ""
+    tree = f" ({m.tree_peak_mb:,.0f} MB with its workers)" if _workers(m) else ""
     return f"{m.seconds:.1f} s, peak {m.peak_mb:,.0f} MB{tree}"
 
 

@@ -159,3 +159,16 @@ def test_diagnostics_are_capped_but_counted(bank, tmp_path: Path) -> None:
     )
     s = score_file(path, bank, max_per_code=10)
     assert len(s.diagnostics) == 10 and s.problem_counts == {"R004": 50}
+
+
+def test_choices_can_be_left_out(bank, tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("candidate_id,item_id,response\nc1,PMLE-0002,A;C\n", encoding="utf-8")
+    kept = score_file(path, bank)
+    assert kept.choices.to_dict("records") == [
+        {"candidate_id": "c1", "item_id": "PMLE-0002", "option": o} for o in "AC"
+    ]
+    lean = score_file(path, bank, keep_choices=False)
+    pd.testing.assert_frame_equal(kept.matrix, lean.matrix)
+    with pytest.raises(RuntimeError, match="keep_choices"):
+        _ = lean.choices

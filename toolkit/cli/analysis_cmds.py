@@ -33,14 +33,16 @@ def _pairs(values: tuple[str, ...], what: str) -> dict[str, float]:
     return out
 
 
-def _read_and_score(responses: str, fmt: str, bank, partial: bool, sep: str | None = None):  # type: ignore[no-untyped-def]
+def _read_and_score(  # type: ignore[no-untyped-def]
+    responses: str, fmt: str, bank, partial: bool, sep: str | None = None, choices: bool = True
+):
     """Long files are read in batches straight into the scored matrix (bounded memory); wide
     and scored files (one row per candidate) are read whole."""
     from ..responses.readers import read_responses
     from ..responses.scoring import score, score_file
 
     if fmt == "long":
-        scored = score_file(responses, bank, sep=sep, partial_credit=partial)
+        scored = score_file(responses, bank, sep=sep, partial_credit=partial, keep_choices=choices)
         problems, counts = scored.diagnostics, scored.problem_counts
     else:
         data = read_responses(responses, fmt, bank, sep=sep)
@@ -373,7 +375,7 @@ def calibrate(
             f"{responses} is SIMULATED data (manifest.json); its statistics do"
             " not belong in the bank - pass --allow-simulated for a demo"
         )
-    scored = _read_and_score(responses, fmt, bank, partial_credit, sep)
+    scored = _read_and_score(responses, fmt, bank, partial_credit, sep, choices=False)
     run = calibrate_administration(
         scored,
         bank,

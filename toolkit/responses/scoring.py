@@ -37,6 +37,10 @@ MAX_DIAGNOSTICS_PER_CODE = 1000
 """:func:`score_file` keeps this many diagnostics of each code; ``problem_counts`` counts all."""
 
 
+def _choices_not_kept() -> pd.DataFrame:
+    raise RuntimeError("the options chosen were not kept: score_file(..., keep_choices=True)")
+
+
 def _no_choices() -> pd.DataFrame:
     return pd.DataFrame({"candidate_id": [], "item_id": [], "option": []}, dtype=object)
 
@@ -379,6 +383,7 @@ def score_file(
     omitted_as_wrong: bool = True,
     shown: str | None = None,
     max_per_code: int = MAX_DIAGNOSTICS_PER_CODE,
+    keep_choices: bool = True,
 ) -> Scored:
     """Read a long response file (CSV or Parquet) in batches and score it, with the checks and
     diagnostics of :func:`~toolkit.responses.readers.read_responses` and :func:`score`.
@@ -387,7 +392,9 @@ def score_file(
     bytes per response row (candidate and cell codes) and transient slices. Header problems
     raise :class:`~toolkit.responses.readers.ResponseFileError`; row problems are in
     ``diagnostics`` (at most ``max_per_code`` per code; ``problem_counts`` has the totals). A
-    candidate's form and covariates are those of their first row.
+    candidate's form and covariates are those of their first row. ``keep_choices=False``
+    frees the per-row codes at once (``qbank calibrate`` has no use for the options chosen;
+    ``Scored.choices`` then raises).
     """
     import pyarrow.compute as pc
 
@@ -486,6 +493,6 @@ def score_file(
         max_score,
         sorted(log.kept, key=lambda d: (d.line, d.code)),
         partial_credit,
-        rows.choices,
+        rows.choices if keep_choices else _choices_not_kept,
         dict(sorted(log.counts.items())),
     )
