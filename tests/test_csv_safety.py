@@ -41,9 +41,9 @@ def test_write_csv_neutralizes_formula_cells_and_keeps_numbers(tmp_path: Path) -
 
 def test_candidate_ids_in_abilities_csv_are_neutralized(tmp_path: Path) -> None:
     tb = TmpBank(tmp_path / "bank")
-    populated_bank(tb)
+    populated_bank(tb, per_domain=20)
     bank = load_bank(tb.root)
-    forms = make_forms(bank, 1, 20, 0, seed=2)
+    forms = make_forms(bank, 1, 25, 0, seed=2)
     sim = simulate(bank, forms, n_per_form=120, seed=2)
     first = sim.responses["candidate_id"].iloc[0]
     responses = sim.responses.replace({"candidate_id": {first: "=cmd|' /C calc'!A0"}})

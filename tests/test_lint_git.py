@@ -132,3 +132,21 @@ def test_bad_ref_and_not_a_repo(repo: TmpBank, tmp_path: Path) -> None:
     other = TmpBank(tmp_path.parent / (tmp_path.name + "-norepo") / "bank")
     with pytest.raises(GitError):
         lint_bank(load_workspace(other.root), VR_ONLY, changed_since="HEAD")
+
+
+def test_lint_fix_bumps_the_version_and_keeps_comments(repo: TmpBank) -> None:
+    path = repo.folder("1.1.1") / "PMLE-0001.yaml"
+    text = path.read_text().replace(
+        "A retailer keeps three years", "A retailer keeps four years", 1
+    )
+    path.write_text("# reviewed by the SQL team\n" + text)
+    assert ("PMLE-0001", "VR001") in codes(repo)
+    res = CliRunner().invoke(
+        cli,
+        ["lint", "--bank", str(repo.root), "--select", "VR", "--changed-since", "HEAD", "--fix"],
+    )
+    assert "fixed" in res.output, res.output
+    assert ("PMLE-0001", "VR001") not in codes(repo)
+    new = path.read_text()
+    assert "# reviewed by the SQL team" in new and "version: 2" in new
+    assert "four years" in new

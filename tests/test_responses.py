@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from toolkit.assembly.assemble import InfeasibleError
 from toolkit.bank import load_bank
-from toolkit.errors import UsageError
 from toolkit.responses.readers import ResponseFileError, read_responses
 from toolkit.responses.scoring import score, score_one
 from toolkit.responses.simulate import make_forms, simulate, write_simulation
@@ -164,10 +164,10 @@ def test_score_one_properties(chosen: frozenset[str], key: frozenset[str]) -> No
 
 
 def test_simulation_is_labelled_and_deterministic(tmp_bank: TmpBank, tmp_path: Path) -> None:
-    populated_bank(tmp_bank)
+    populated_bank(tmp_bank, per_domain=16)
     bank = load_bank(tmp_bank.root)
-    forms = make_forms(bank, n_forms=2, length=20, anchors=5, seed=1)
-    assert all(len(v) == 20 for v in forms.values())
+    forms = make_forms(bank, n_forms=2, length=25, anchors=5, seed=1)
+    assert all(len(v) == 25 for v in forms.values())
     assert len(set(forms["F1"]) & set(forms["F2"])) == 5
     runs = []
     for k in range(2):
@@ -183,8 +183,8 @@ def test_simulation_is_labelled_and_deterministic(tmp_bank: TmpBank, tmp_path: P
     manifest = json.loads(runs[0]["manifest.json"])
     assert not list(validator("response-manifest").iter_errors(manifest))
     data = read_responses(tmp_path / "run0" / "simulated-responses.csv", "long", bank)
-    assert data.diagnostics == [] and len(data.frame) == 2 * 50 * 20
-    with pytest.raises(UsageError, match="need"):
+    assert data.diagnostics == [] and len(data.frame) == 2 * 50 * 25
+    with pytest.raises(InfeasibleError, match="cannot supply 5 form"):
         make_forms(bank, n_forms=5, length=40, anchors=5)
 
 

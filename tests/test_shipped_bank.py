@@ -55,3 +55,10 @@ def test_every_approved_item_was_reviewed_by_someone_else(bank) -> None:
         last = [r for r in item.reviews if r.version in (None, item.version)][-1]
         assert last.decision == "approved" and last.reviewer not in item.authors, item.id
         assert item.references and all(u.startswith("https://") for u in item.references)
+
+
+def test_shipped_bank_is_formatted() -> None:
+    from toolkit.itemfile import format_files
+
+    changed, failed = format_files(sorted((SHIPPED_BANK / "items").rglob("*.yaml")), check=True)
+    assert failed == [] and changed == [], changed[:5]

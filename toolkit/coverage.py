@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -14,9 +13,10 @@ from .vocab import Status
 
 def domain_targets(bp: Blueprint, forms: int, form_length: int = 0) -> dict[str, int]:
     """Approved items each domain needs for ``forms`` disjoint forms of ``form_length`` items
-    (0: the blueprint's form length): ceil(forms x length x weight%)."""
+    (0: the blueprint's form length): ``forms`` x the domain's count on one form, by the one
+    rounding rule (:func:`toolkit.blueprint.largest_remainder`)."""
     length = form_length or bp.exam.form_length
-    return {d.id: math.ceil(forms * length * d.weight / 100 - 1e-9) for d in bp.domains}
+    return {d: forms * n for d, n in bp.domain_counts(length).items()}
 
 
 @dataclass(frozen=True)

@@ -118,12 +118,10 @@ def check_form_id(form_id: str) -> str:
 
 def load_form(path: str | Path) -> Form:
     """Read a form file; raises :class:`DataError` with positioned diagnostics."""
-    from .yamlio import read_yaml
+    from .yamlio import read_yaml_file
 
     p = Path(path)
-    doc, problems = read_yaml(p)
-    if problems or doc is None:
-        raise DataError(f"{p}: cannot read the form file", [pr.diagnostic for pr in problems])
+    doc = read_yaml_file(p, "form file")
     data = doc.data
     diags: list[Diagnostic] = []
 

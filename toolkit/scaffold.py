@@ -12,8 +12,8 @@ from .bank.workspace import Workspace
 from .errors import UsageError
 from .gitutil import git_text
 from .io import atomic_write_text
+from .itemfile import render
 from .vocab import ItemType
-from .yamlio import dump
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -25,7 +25,7 @@ def default_author() -> str:
         return name
     try:
         return getpass.getuser()
-    except Exception:  # pragma: no cover - no user database
+    except (KeyError, OSError):  # pragma: no cover - no user database
         return os.environ.get("USER", "author")
 
 
@@ -79,5 +79,5 @@ def new_item(
     if path.exists():  # pragma: no cover - next_id looks at files too
         raise ScaffoldError(f"{path} already exists")
     data = new_item_data(item_id, goal_id, item_type, author or default_author())
-    atomic_write_text(path, dump(data))
+    atomic_write_text(path, render(data))
     return path

@@ -23,7 +23,7 @@ from .blueprint import Blueprint
 from .diagnostics import Diagnostic, Severity, sort_key
 from .errors import UsageError
 from .schemas import schema_problems
-from .yamlio import YamlDocument, YamlProblem, read_yaml
+from .yamlio import YamlDocument, YamlProblem, decode, read_yaml
 
 PARALLEL_THRESHOLD = 2000
 """Banks with at least this many files are parsed in worker processes."""
@@ -52,6 +52,15 @@ class ValidationReport:
         return not self.errors
 
 
+def _display_fast(p: Path, cwd: str) -> str:
+    """:func:`display_path` with the working directory looked up once (string operations only)."""
+    s = str(p)
+    full = os.path.normpath(s if os.path.isabs(s) else os.path.join(cwd, s))
+    if full.startswith(cwd.rstrip(os.sep) + os.sep):
+        full = full[len(cwd.rstrip(os.sep)) + 1 :]
+    return full.replace(os.sep, "/")
+
+
 def display_path(p: Path) -> str:
     """``p`` relative to the working directory when it is inside it, else absolute."""
     ap = p.absolute()
@@ -65,6 +74,14 @@ def _diag(path: str, code: str, message: str, line: int = 0, column: int = 0) ->
     return Diagnostic(path, line, column, code, Severity.ERROR, message)
 
 
+def _read(fs_path: str) -> bytes | OSError:
+    try:
+        with open(fs_path, "rb") as fh:
+            return fh.read(2_000_001)
+    except OSError as exc:
+        return exc
+
+
 def parse_file(
     fs_path: str, shown: str, schema: str
 ) -> tuple[YamlDocument | None, list[Diagnostic]]:
@@ -72,11 +89,16 @@ def parse_file(
 
     Returns the document (``None`` when it could not be parsed) and its problems.
     """
-    try:
-        with open(fs_path, "rb") as fh:
-            raw = fh.read(2_000_001)
-    except OSError as exc:
-        return None, [_diag(shown, "P008", f"cannot read file: {exc.strerror}")]
+    raw = _read(fs_path)
+    if isinstance(raw, OSError):
+        return None, [_diag(shown, "P008", f"cannot read file: {raw.strerror}")]
+    return parse_bytes(raw, shown, schema)
+
+
+def parse_bytes(
+    raw: bytes, shown: str, schema: str
+) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """Parse bytes read from ``shown`` and check them against ``schema``."""
     try:
         doc = read_yaml(shown, raw)
     except YamlProblem as p:
@@ -152,10 +174,13 @@ def validate_bank(
     paths: Sequence[str | os.PathLike[str]] | None = None,
     *,
     workers: int | None = None,
+    use_cache: bool = False,
 ) -> ValidationReport:
     """Validate the bank in ``root``; with ``paths``, report only on those files or folders.
 
-    Bank-wide checks (unique ids, enemies) always see the whole bank.
+    Bank-wide checks (unique ids, enemies) always see the whole bank. With ``use_cache``,
+    per-file results are kept in ``root/.qbank_cache`` keyed by content hash (see
+    :mod:`toolkit.cache`); bank-wide checks are recomputed on every run.
     Raises :class:`BankNotFound` when ``root`` or a given path does not exist.
     """
     root = Path(root)
@@ -203,21 +228,62 @@ def validate_bank(
         )
 
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    jobs = [(str(f), display_path(f), "item") for f in files]
-    parsed = _parse_many(jobs, n_workers)
-
     ctx = checks.CheckContext(blueprint, str(items_root.absolute())) if blueprint else None
+    from .cache import FileCache, digest, salt
+
+    cache = FileCache(
+        root if use_cache and blueprint is not None else None,
+        "validate",
+        salt(bp_doc.text if bp_doc is not None else ""),
+    )
     entries: list[tuple[Item, YamlDocument]] = []
     item_checks = checks.by_scope("item")
-    for doc, file_diags in parsed:
-        diags.extend(file_diags)
-        if doc is None or file_diags:
+    misses: list[tuple[str, str, str]] = []
+    miss_keys: list[tuple[str, str] | None] = []
+    cwd = os.getcwd()
+    items_prefix = str(items_root) + os.sep
+    for f in files:
+        shown = _display_fast(f, cwd)
+        raw = _read(str(f)) if cache.enabled else None
+        fs = str(f)
+        key = fs[len(items_prefix) :] if fs.startswith(items_prefix) else os.path.abspath(fs)
+        sha = digest(raw) if isinstance(raw, bytes) else ""
+        hit = cache.get(key, sha) if isinstance(raw, bytes) else None
+        if hit is None:
+            misses.append((str(f), shown, "item"))
+            miss_keys.append((key, sha) if isinstance(raw, bytes) else None)
             continue
-        item = Item.from_dict(doc.data, doc.path)
-        entries.append((item, doc))
-        if ctx is not None:
-            for c in item_checks:
-                diags.extend(c.func(item, doc, ctx))
+        diags.extend(
+            Diagnostic(shown, line, col, code, Severity(sev), msg)
+            for line, col, code, sev, msg in hit["diags"]
+        )
+        if hit["data"] is not None:
+            doc = YamlDocument(shown, decode(raw), hit["data"])  # type: ignore[arg-type]
+            entries.append((Item.from_dict(doc.data, shown), doc))
+    for (doc, file_diags), ck in zip(_parse_many(misses, n_workers), miss_keys, strict=True):
+        found = list(file_diags)
+        valid = doc is not None and not file_diags
+        if valid:
+            assert doc is not None
+            item = Item.from_dict(doc.data, doc.path)
+            entries.append((item, doc))
+            if ctx is not None:
+                for c in item_checks:
+                    found.extend(c.func(item, doc, ctx))
+        diags.extend(found)
+        if ck is not None:
+            cache.put(
+                ck[0],
+                ck[1],
+                {
+                    "data": doc.data if valid and doc is not None else None,
+                    "diags": [
+                        [d.line, d.column, d.code, d.severity.value, d.message] for d in found
+                    ],
+                },
+            )
+    cache.save()
+    entries.sort(key=lambda e: e[1].path)
     if ctx is not None:
         for c in checks.by_scope("bank"):
             diags.extend(c.func(entries, ctx))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -342,3 +343,24 @@ def dump(data: Any) -> str:
         width=100,
         indent=2,
     )
+
+
+def read_yaml_file(path: str | Path, what: str = "file") -> YamlDocument:
+    """Read and parse the YAML file ``path`` (a specification, a form, ...); raise
+    :class:`~toolkit.errors.DataError` (with the file, line and column) or
+    :class:`~toolkit.errors.UsageError` (missing file) instead of :class:`YamlProblem`."""
+    from .diagnostics import Diagnostic, Severity
+    from .errors import DataError, UsageError
+
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{p}: {what} not found") from None
+    except IsADirectoryError:
+        raise UsageError(f"{p}: is a folder; give the {what} itself") from None
+    try:
+        return read_yaml(str(p), raw)
+    except YamlProblem as exc:
+        d = Diagnostic(str(p), exc.line, exc.column, exc.code, Severity.ERROR, exc.message)
+        raise DataError(f"{p}: cannot read the {what}", [d]) from None

@@ -39,17 +39,10 @@ def _quiet(_: str) -> None:
 
 
 @dataclass(frozen=True)
-class PolytomousCalibration:
+class PolytomousCalibration(Calibration):
     """A graded response or partial credit calibration (one form). ``params`` has item_id, a,
-    b (mean threshold), c (0), categories and the thresholds b1..bK."""
-
-    model: str
-    params: pd.DataFrame
-    matrix: pd.DataFrame = field(repr=False)
-
-    @cached_property
-    def estimated(self) -> pd.DataFrame:
-        return self.params.dropna(subset=["a", "b"]).reset_index(drop=True)
+    b (mean threshold), c (0), categories and the thresholds b1..bK; the same names as a
+    dichotomous :class:`Calibration` (``estimated`` is inherited)."""
 
     @cached_property
     def abilities(self) -> pd.DataFrame:

@@ -124,6 +124,7 @@ def _nagelkerke(llf: float, llnull: float, n: int) -> float:
 def logistic_dif(m: pd.DataFrame, group: pd.Series, reference: str) -> pd.DataFrame:
     """Logistic-regression DIF per item (uniform, non-uniform and both)."""
     import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
     total = matching_scores(m)
     g = _groups(m, group)
@@ -140,7 +141,8 @@ def logistic_dif(m: pd.DataFrame, group: pd.Series, reference: str) -> pd.DataFr
             X1 = sm.add_constant(np.column_stack([s, f]))
             X2 = sm.add_constant(np.column_stack([s, f, s * f]))
             fits = [sm.Logit(y, X).fit(disp=0, maxiter=200) for X in (X0, X1, X2)]
-        except Exception:  # perfect separation, singular matrix
+        except (PerfectSeparationError, np.linalg.LinAlgError, ValueError, OverflowError):
+            # perfect separation or a singular design: no logistic DIF test for this item
             rows.append(
                 row
                 | {

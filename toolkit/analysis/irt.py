@@ -110,6 +110,13 @@ def irf(theta: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.nd
     return c + (1 - c) / (1 + np.exp(-a * z))
 
 
+def total_information(theta: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Test information at each theta: the sum of the 3PL item information functions."""
+    p = irf(theta, a, b, c)
+    info = a**2 * ((p - c) ** 2) / ((1 - c) ** 2) * (1 - p) / np.maximum(p, 1e-12)
+    return info.sum(axis=1)
+
+
 def quadrature(n: int = N_QUAD) -> tuple[np.ndarray, np.ndarray]:
     theta = np.linspace(*QUAD_BOUNDS, n)
     w = np.exp(-0.5 * theta**2)
@@ -219,9 +226,7 @@ class Calibration:
     def information(self, theta: np.ndarray) -> np.ndarray:
         """Test information at ``theta`` (sum of item information)."""
         a, b, c = (self.estimated[k].to_numpy() for k in "abc")
-        p = irf(theta, a, b, c)
-        info = a**2 * ((p - c) ** 2) / ((1 - c) ** 2) * (1 - p) / np.maximum(p, 1e-12)
-        return info.sum(axis=1)
+        return total_information(theta, a, b, c)
 
 
 def calibrate(

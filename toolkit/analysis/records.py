@@ -2,7 +2,8 @@
 
 A write-back adds ``bank/calibrations/<id>.yaml`` (the full record) and replaces the
 ``stats`` block of each calibrated item so that it points to that record. Item files are
-edited as text: only their ``stats:`` block changes, so git diffs show real changes only.
+edited through the one round-trip writer (:mod:`toolkit.itemfile`): in a formatted file only
+the ``stats:`` block changes, and authors' comments survive.
 All new file contents are computed and checked before the first file is replaced; each
 file is replaced atomically.
 """
@@ -10,7 +11,6 @@ file is replaced atomically.
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,12 +92,15 @@ def record_id(prov: dict[str, Any]) -> str:
     return f"{prov['date']}-{prov['model']}-{prov['data']['sha256'][:8]}"
 
 
-_STATS_BLOCK = re.compile(r"^stats:.*?(?=^\S|\Z)", re.MULTILINE | re.DOTALL)
-
-
 def _with_stats(text: str, stats: dict[str, Any]) -> str:
-    body = _STATS_BLOCK.sub("", text).rstrip("\n") + "\n"
-    return body + dump({"stats": stats})
+    """``text`` with its ``stats`` block replaced, through the one round-trip writer (comments
+    and layout elsewhere in the file survive)."""
+    from ..itemfile import edit
+
+    def change(data: Any) -> None:
+        data["stats"] = stats
+
+    return edit(text, change)
 
 
 def _r(x: Any) -> float | None:

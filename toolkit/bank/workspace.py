@@ -48,13 +48,26 @@ class Workspace:
         names += [Path(line).stem for line in (history or "").splitlines() if line.strip()]
         return {int(m.group(1)) for n in names if (m := pat.match(n))}
 
+    def allocate_ids(self, topic_ids: list[str | None]) -> list[str]:
+        """New ids for several new items at once (one per entry of ``topic_ids``), by the same
+        rule as :meth:`next_id` and never repeating within the batch."""
+        used = self.used_numbers()
+        out = []
+        for t in topic_ids:
+            new = self._next(used, t)
+            used.add(int(new.rsplit("-", 1)[1]))
+            out.append(new)
+        return out
+
     def next_id(self, topic_id: str | None = None) -> str:
         """The next free id. With ``topic_id`` it follows the bank's visible numbering: items of
         the n-th topic of the blueprint are numbered n01..n99 (topic 4.2, the 11th, gets
         PMLE-11xx); when that block is full, or without a topic, it is one more than the highest
         number ever used. Ids are never reused (see :meth:`used_numbers`)."""
+        return self._next(self.used_numbers(), topic_id)
+
+    def _next(self, used: set[int], topic_id: str | None) -> str:
         code = self.bank.blueprint.exam.code
-        used = self.used_numbers()
         topics = [t.id for d in self.bank.blueprint.domains for t in d.topics]
         if topic_id in topics:
             block = (topics.index(topic_id) + 1) * 100

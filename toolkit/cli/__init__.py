@@ -44,9 +44,27 @@ def cli() -> None:
 
 def _register() -> None:
     # One module per command group; each exposes `commands`.
-    from . import analysis_cmds, bank_cmds, lint_cmd, validate_cmd
+    from . import (
+        analysis_cmds,
+        assembly_cmds,
+        bank_cmds,
+        exchange_cmds,
+        fmt_cmd,
+        lint_cmd,
+        site_cmds,
+        validate_cmd,
+    )
 
-    for module in (validate_cmd, lint_cmd, bank_cmds, analysis_cmds):
+    for module in (
+        validate_cmd,
+        lint_cmd,
+        fmt_cmd,
+        bank_cmds,
+        assembly_cmds,
+        exchange_cmds,
+        analysis_cmds,
+        site_cmds,
+    ):
         for command in module.commands:
             cli.add_command(command)
 

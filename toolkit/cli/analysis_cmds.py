@@ -99,9 +99,20 @@ partial_opt = click.option(
 @click.command("simulate")
 @bank_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str))
-@click.option("--forms", "n_forms", default=3, show_default=True, help="Number of forms.")
-@click.option("--length", default=0, help="Items per form (default: the blueprint's form length).")
-@click.option("--anchors", default=15, show_default=True, help="Items common to all forms.")
+@click.option(
+    "--forms-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Simulate an administration of the forms written by `qbank assemble --out DIR`.",
+)
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Assemble the forms with this specification (default: <bank>/assembly.yaml).",
+)
+@click.option("--forms", "n_forms", type=int, help="Number of forms (default: the spec's).")
+@click.option("--length", type=int, help="Items per form (default: the spec's).")
+@click.option("--anchors", type=int, help="Items common to all forms (default: the spec's).")
 @click.option("--candidates", default=600, show_default=True, help="Candidates per form.")
 @click.option("--model", type=click.Choice(["2pl", "3pl"]), default="2pl", show_default=True)
 @click.option(
@@ -126,19 +137,15 @@ partial_opt = click.option(
 )
 @click.option("--dif-shift", default=1.0, show_default=True)
 @click.option("--omit-rate", default=0.02, show_default=True)
-@click.option(
-    "--status",
-    default="approved",
-    show_default=True,
-    help="Build forms from items with this status.",
-)
 @click.option("--seed", default=1, show_default=True)
 def simulate(
     bank_dir: str,
     out_dir: str,
-    n_forms: int,
-    length: int,
-    anchors: int,
+    forms_dir: str | None,
+    spec_path: str | None,
+    n_forms: int | None,
+    length: int | None,
+    anchors: int | None,
     candidates: int,
     model: str,
     form_mean: tuple[str, ...],
@@ -146,15 +153,35 @@ def simulate(
     plant_dif_n: int,
     dif_shift: float,
     omit_rate: float,
-    status: str,
     seed: int,
 ) -> None:
-    """Generate SIMULATED response data for forms built from the bank (labelled as such)."""
-    from ..responses.simulate import Group, make_forms, plant_dif, write_simulation
+    """Generate SIMULATED response data (labelled as such) for the forms of `--forms-dir`, or
+    for forms the assembler builds from the bank with every rule of the specification."""
+    from ..responses.simulate import Group, forms_from_dir, make_forms, plant_dif, write_simulation
     from ..responses.simulate import simulate as run
 
     bank = _bank(bank_dir)
-    forms = make_forms(bank, n_forms, length or None, anchors, seed, status)
+    if forms_dir:
+        given = [
+            o
+            for o, v in (
+                ("--forms", n_forms),
+                ("--length", length),
+                ("--anchors", anchors),
+                ("--spec", spec_path),
+            )
+            if v is not None
+        ]
+        if given:
+            raise QbankUsageError(
+                f"--forms-dir takes the forms as they are; drop {', '.join(given)}"
+            )
+        forms = forms_from_dir(bank, forms_dir)
+    else:
+        from .assembly_cmds import load_spec_for
+
+        spec = load_spec_for(bank_dir, spec_path)
+        forms = make_forms(bank, n_forms, length, anchors, seed, spec)
     dif_map = plant_dif(forms, plant_dif_n, dif_shift, seed, _pairs(dif, "--dif"))
     sim = run(
         bank,

@@ -32,7 +32,14 @@ def format_option(choices: list[str] | None = None, default: str = "text"):  # t
     )
 
 
-def load_report(bank_dir: str, note_invalid: bool = False):  # type: ignore[no-untyped-def]
+no_cache_option = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Ignore and do not update the per-file cache (.qbank_cache/ in the bank folder).",
+)
+
+
+def load_report(bank_dir: str, note_invalid: bool = False, use_cache: bool = True):  # type: ignore[no-untyped-def]
     """Validate the bank for a command; usage error (exit 2) when it or its blueprint is unusable.
 
     With ``note_invalid``, say on stderr how many files have validation errors.
@@ -40,7 +47,7 @@ def load_report(bank_dir: str, note_invalid: bool = False):  # type: ignore[no-u
     from ..validate import BankNotFound, validate_bank
 
     try:
-        report = validate_bank(bank_dir)
+        report = validate_bank(bank_dir, use_cache=use_cache)
     except BankNotFound as exc:
         raise QbankUsageError(str(exc)) from None
     if report.bank is None:

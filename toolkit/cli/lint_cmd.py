@@ -12,7 +12,15 @@ from ..diagnostics import render
 from ..lint import ConfigError, GitError, LintConfig, lint_bank, load_config, rules_by_code
 from ..lint.config import check_codes
 from ..table import render_table
-from .common import QbankUsageError, bank_option, emit, format_option, load_report, out_option
+from .common import (
+    QbankUsageError,
+    bank_option,
+    emit,
+    format_option,
+    load_report,
+    no_cache_option,
+    out_option,
+)
 
 config_option = click.option(
     "--config",
@@ -46,6 +54,12 @@ def _config(path: str | None) -> LintConfig:
 @click.option("--select", multiple=True, metavar="CODE", help="Only these rules (code or prefix).")
 @click.option("--ignore", multiple=True, metavar="CODE", help="Skip these rules (code or prefix).")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the safe fixes (e.g. the version bump of VR001), then lint again.",
+)
+@no_cache_option
 @out_option
 def lint(
     paths: tuple[str, ...],
@@ -56,6 +70,8 @@ def lint(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     list_rules: bool,
+    fix: bool,
+    no_cache: bool,
     out: str | None,
 ) -> None:
     """Check item-writing quality, blueprint coverage and (with --changed-since) versions.
@@ -77,7 +93,7 @@ def lint(
         config = LintConfig(
             select or config.select, (*config.ignore, *ignore), config.rules, config.source
         )
-    report = load_report(bank_dir)
+    report = load_report(bank_dir, use_cache=not no_cache)
     only = None
     if paths:
         wanted = [Path(p).resolve() for p in paths]
@@ -87,9 +103,24 @@ def lint(
             if any(Path(i.path).resolve().is_relative_to(w) for w in wanted)
         }
     try:
-        result = lint_bank(report.workspace, config, changed_since=ref, only_items=only)
+        result = lint_bank(
+            report.workspace,
+            config,
+            changed_since=ref,
+            only_items=only,
+            use_cache=not no_cache,
+        )
     except GitError as exc:
         raise QbankUsageError(f"--changed-since {ref}: {exc}") from None
+    if fix and result.fixes:
+        from ..lint.engine import apply_fixes
+
+        for path in apply_fixes(result):
+            click.echo(f"fixed {path}", err=True)
+        report = load_report(bank_dir, use_cache=not no_cache)
+        result = lint_bank(
+            report.workspace, config, changed_since=ref, only_items=only, use_cache=not no_cache
+        )
     emit(render(result.diagnostics, fmt), out)
     invalid = sorted({d.path for d in report.errors})
     if fmt == "text":

@@ -6,7 +6,7 @@ import click
 
 from ..diagnostics import render
 from ..validate import BankNotFound, validate_bank
-from .common import QbankUsageError, bank_option, emit, format_option
+from .common import QbankUsageError, bank_option, emit, format_option, no_cache_option
 
 
 @click.command("validate")
@@ -14,14 +14,15 @@ from .common import QbankUsageError, bank_option, emit, format_option
 @bank_option
 @format_option()
 @click.option("--quiet", "-q", is_flag=True, help="Print problems only, no summary line.")
-def validate(paths: tuple[str, ...], bank_dir: str, fmt: str, quiet: bool) -> None:
+@no_cache_option
+def validate(paths: tuple[str, ...], bank_dir: str, fmt: str, quiet: bool, no_cache: bool) -> None:
     """Check item files against the schema and the bank's rules.
 
     PATHS are item files or folders (default: the whole bank). Every problem is
     reported as path:line:column: CODE message. Exit 0 when clean, 1 on problems.
     """
     try:
-        report = validate_bank(bank_dir, list(paths) if paths else None)
+        report = validate_bank(bank_dir, list(paths) if paths else None, use_cache=not no_cache)
     except BankNotFound as exc:
         raise QbankUsageError(str(exc)) from None
     emit(render(report.diagnostics, fmt))

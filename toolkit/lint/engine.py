@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..bank.model import Item
 from ..bank.store import Bank
 from ..bank.workspace import Workspace
+from ..cache import FileCache, digest, salt
 from ..diagnostics import Diagnostic, Severity, sort_key
 from .config import LintConfig
 from .gitview import GitView, load_git_view
@@ -24,11 +26,22 @@ class LintContext:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """A safe repair found by a rule: ``apply`` edits the item's round-trip data."""
+
+    path: str
+    code: str
+    item: str
+    apply: Callable[[Any], None]
+
+
+@dataclass(frozen=True)
 class LintReport:
     diagnostics: tuple[Diagnostic, ...]
     items_linted: int
     rules_run: tuple[str, ...]
     suppressed: int
+    fixes: tuple[Fix, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -55,6 +68,24 @@ def _to_diag(ws: Workspace, rule: Rule, sev: Severity, f: Finding, item: Item | 
     return Diagnostic(doc.path, line, col, rule.code, sev, f.message)
 
 
+def _item_cache(
+    workspace: Workspace, config: LintConfig, rules: list[Rule], enabled: bool
+) -> FileCache:
+    import json
+
+    bp = workspace.blueprint_source.text if workspace.blueprint_source is not None else ""
+    setting = json.dumps(
+        {
+            "rules": [r.code for r in rules],
+            "severity": {r.code: config.severity(r) for r in rules},
+            "options": {r.code: config.options(r) for r in rules},
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return FileCache(workspace.root if enabled else None, "lint", salt(bp, setting))
+
+
 def lint_bank(
     workspace: Workspace,
     config: LintConfig | None = None,
@@ -62,12 +93,16 @@ def lint_bank(
     changed_since: str | None = None,
     only_items: Iterable[str] | None = None,
     rules: Iterable[Rule] | None = None,
+    use_cache: bool = False,
 ) -> LintReport:
     """Lint the bank of ``workspace`` (its source documents give the positions).
 
     With ``changed_since`` (a git revision), item rules run only on items changed
     since then, and the git-aware version rules run too. ``only_items`` (ids) limits
-    item rules further. Bank-wide rules always see the whole bank.
+    item rules further. Bank-wide rules always see the whole bank. With ``use_cache`` (and no
+    ``changed_since``), the findings of item rules are kept per item file, keyed by its content
+    hash and by the configuration and rule set (see :mod:`toolkit.cache`); bank-wide rules are
+    always recomputed.
     """
     bank = workspace.bank
     config = config or LintConfig()
@@ -86,6 +121,7 @@ def lint_bank(
     ]
     ignores = {i.id: {code for code, _ in i.lint_ignore} for i in bank.items}
     diags: list[Diagnostic] = []
+    fixes: list[Fix] = []
     suppressed = 0
 
     def add(rule: Rule, findings: Iterable[Finding], item: Item | None) -> None:
@@ -97,17 +133,70 @@ def lint_bank(
                 suppressed += 1
                 continue
             diags.append(_to_diag(workspace, rule, sev, f, item))
+            target = workspace.bank.by_id.get(owner) if owner else None
+            if f.fix is not None and target is not None:
+                fixes.append(Fix(target.path, rule.code, target.id, f.fix))
 
+    item_rules = [r for r in active if r.scope == "item"]
+    cache = _item_cache(workspace, config, item_rules, use_cache and git is None)
+    for it in items:
+        doc = workspace.sources.get(it.id)
+        key = it.path
+        sha = digest(doc.text.encode()) if doc is not None else ""
+        hit = cache.get(key, sha) if doc is not None else None
+        if hit is not None:
+            diags.extend(
+                Diagnostic(doc.path, line, col, code, Severity(sev), msg)  # type: ignore[union-attr]
+                for line, col, code, sev, msg in hit["diags"]
+            )
+            suppressed += hit["suppressed"]
+            continue
+        before, before_suppressed = len(diags), suppressed
+        for r in item_rules:
+            add(r, r.func(it, ctx, config.options(r)), it)
+        if doc is not None:
+            mine = [d for d in diags[before:] if d.path == doc.path]
+            if len(mine) == len(diags) - before:  # findings on other files are not cached
+                cache.put(
+                    key,
+                    sha,
+                    {
+                        "diags": [
+                            [d.line, d.column, d.code, d.severity.value, d.message] for d in mine
+                        ],
+                        "suppressed": suppressed - before_suppressed,
+                    },
+                )
+    cache.save()
     for r in active:
-        opts = config.options(r)
-        if r.scope == "item":
-            for it in items:
-                add(r, r.func(it, ctx, opts), it)
-        else:
-            add(r, r.func(ctx, opts), None)
+        if r.scope != "item":
+            add(r, r.func(ctx, config.options(r)), None)
     return LintReport(
         diagnostics=tuple(sorted(set(diags), key=sort_key)),
         items_linted=len(items),
         rules_run=tuple(r.code for r in active),
         suppressed=suppressed,
+        fixes=tuple(fixes),
     )
+
+
+def apply_fixes(report: LintReport) -> list[str]:
+    """Apply the report's fixes to the item files through the round-trip writer, all files
+    at once (atomically, rolled back on failure); return the paths changed."""
+    from ..io import atomic_write_many
+    from ..itemfile import edit
+
+    by_path: dict[str, list[Fix]] = {}
+    for f in report.fixes:
+        by_path.setdefault(f.path, []).append(f)
+    new_texts = {}
+    for path, fixes in sorted(by_path.items()):
+
+        def change(data: Any, fixes: list[Fix] = fixes) -> None:
+            for f in fixes:
+                f.apply(data)
+
+        new_texts[Path(path)] = edit(Path(path).read_text(encoding="utf-8"), change)
+    if new_texts:
+        atomic_write_many(new_texts)
+    return sorted(by_path)

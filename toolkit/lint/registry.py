@@ -7,12 +7,15 @@ bank), a default ``severity``, ``options`` with defaults, and a docstring with a
 fills in the code, the severity, the file and the position. Adding a rule means
 adding one decorated function in a module of ``toolkit/lint/rules/``. Rules live in the
 project's one registry type (:mod:`toolkit.registry`).
+
+Contract: an ``item``-scope rule looks only at its item, the blueprint and its options (its
+findings are cached per item file); anything that compares items is a ``bank`` rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..registry import Registry, Unit
@@ -31,6 +34,9 @@ class Finding:
     item: str | None = None
     target: Target = "item"
     key: bool = False
+    fix: Callable[[Any], None] | None = field(default=None, compare=False)
+    """A safe, mechanical repair of the item's data (``qbank lint --fix``); never set for
+    anything the author must decide."""
 
 
 RuleFunc = Callable[..., Iterator[Finding]]

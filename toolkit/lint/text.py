@@ -13,8 +13,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+_NORM_WORD = re.compile(r"[a-z0-9_](?:[a-z0-9_'.-]*[a-z0-9_])?")
+
+
 def norm_tokens(text: str) -> list[str]:
-    return [w.casefold().strip(".'-") for w in words(text)]
+    """Casefolded words without leading or trailing ``.'-`` (one regex pass over the text)."""
+    return _NORM_WORD.findall(text.casefold())
 
 
 def question_part(stem: str) -> str:

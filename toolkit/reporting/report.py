@@ -308,13 +308,13 @@ def _markdown(
     return "\n".join(lines) + "\n"
 
 
-def _html(md: str) -> str:
+def _html(md: str, title: str = "Item analysis report") -> str:
     import markdown
 
     body = markdown.markdown(md, extensions=["tables"], output_format="html")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        "<title>Item analysis report</title><style>"
+        f"<title>{html.escape(title)}</title><style>"
         "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
         "table{border-collapse:collapse;font-size:0.85em}td,th{border:1px solid #ccc;"
         "padding:2px 6px}blockquote{background:#fff3cd;border-left:4px solid #d39e00;"

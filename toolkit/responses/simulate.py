@@ -19,6 +19,7 @@ from ..io import atomic_write_text
 from ..vocab import ItemType
 
 if TYPE_CHECKING:
+    from ..assembly.spec import AssemblySpec
     from ..bank.store import Bank
 
 
@@ -43,51 +44,58 @@ class Simulation:
 
 def make_forms(
     bank: Bank,
-    n_forms: int = 3,
+    n_forms: int | None = None,
     length: int | None = None,
-    anchors: int = 12,
+    anchors: int | None = None,
     seed: int = 0,
-    status: str = "approved",
+    spec: AssemblySpec | None = None,
 ) -> dict[str, list[str]]:
-    """Forms built to the blueprint weights from ``status`` items: ``anchors`` items common to
-    all forms, the rest unique to each form. Largest-remainder rounding per domain."""
-    rng = np.random.default_rng(seed)
-    bp = bank.blueprint
-    length = length or bp.exam.form_length
-    if n_forms < 1:
-        raise UsageError(f"the number of forms must be at least 1 (got {n_forms})")
-    if not 0 <= anchors < length:
-        raise UsageError(
-            f"{anchors} anchor items do not fit forms of {length} items; anchors must be"
-            f" fewer than the form length"
-        )
-    pool = {d.id: [i.id for i in bank.filter(domain=d.id, status=status)] for d in bp.domains}
+    """Forms for a simulated administration, built by the assembler
+    (:func:`toolkit.assembly.assemble.assemble`), so that they keep every rule of the
+    specification (``spec``; default: the bank's ``assembly.yaml``, else the defaults):
+    blueprint counts, enemies apart, no public items, overlap, key balance. ``n_forms``,
+    ``length`` and ``anchors`` (the anchor block common to all forms) override the
+    specification. Returns form id -> item ids in delivery order."""
+    from ..assembly.assemble import assemble
+    from ..assembly.spec import AssemblySpec, default_spec_path, load_spec
 
-    def split(total: int) -> dict[str, int]:
-        raw = {d.id: total * d.weight / 100 for d in bp.domains}
-        base = {k: int(np.floor(v)) for k, v in raw.items()}
-        for k in sorted(raw, key=lambda k: raw[k] - base[k], reverse=True)[
-            : total - sum(base.values())
-        ]:
-            base[k] += 1
-        return base
-
-    per_anchor, per_form = split(anchors), split(length)
-    for d in bp.domains:
-        need = per_anchor[d.id] + n_forms * (per_form[d.id] - per_anchor[d.id])
-        if len(pool[d.id]) < need:
+    if spec is None:
+        path = default_spec_path(bank.root)
+        spec = load_spec(path) if path.is_file() else AssemblySpec()
+    spec = spec.replace(forms=n_forms, length=length)
+    if anchors is not None:
+        if anchors < 0:
+            raise UsageError(f"the number of anchor items must not be negative (got {anchors})")
+        form_length = spec.length or bank.blueprint.exam.form_length
+        if anchors >= form_length:
             raise UsageError(
-                f"domain {d.id} has {len(pool[d.id])} {status} items; {n_forms} forms"
-                f" of {length} with {anchors} anchors need {need}"
+                f"{anchors} anchor items do not fit forms of {form_length} items; anchors must"
+                " be fewer than the form length"
             )
-    forms: dict[str, list[str]] = {f"F{k + 1}": [] for k in range(n_forms)}
-    for d in bp.domains:
-        items = list(rng.permutation(sorted(pool[d.id])))
-        anchor_ids, rest = items[: per_anchor[d.id]], items[per_anchor[d.id] :]
-        n_unique = per_form[d.id] - per_anchor[d.id]
-        for k, f in enumerate(forms):
-            forms[f] += anchor_ids + rest[k * n_unique : (k + 1) * n_unique]
-    return {f: sorted(ids) for f, ids in forms.items()}
+        spec = spec.with_options("overlap.anchors", items=anchors)
+    result = assemble(bank, spec, seed=seed)
+    return {f.id: list(f.item_ids) for f in result.forms}
+
+
+def forms_from_dir(bank: Bank, forms_dir: str | Path) -> dict[str, list[str]]:
+    """The forms written by ``qbank assemble`` in ``forms_dir`` (every ``*.yaml`` file there),
+    checked against the bank: each item must still be at the version and content hash its form
+    pinned. Returns form id -> item ids in delivery order."""
+    from ..formfile import load_form, resolve
+
+    folder = Path(forms_dir)
+    files = sorted(folder.glob("*.yaml"))
+    if not folder.is_dir() or not files:
+        raise UsageError(
+            f"{folder}: no form files (*.yaml) found; run `qbank assemble --out {folder}`"
+        )
+    out: dict[str, list[str]] = {}
+    for p in files:
+        form = load_form(p)
+        if form.id in out:
+            raise UsageError(f"{p}: form id {form.id} appears in two files of {folder}")
+        out[form.id] = [it.id for it in resolve(form, bank, p)]
+    return out
 
 
 def plant_dif(

@@ -67,9 +67,10 @@ def goal_minimum(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
 def domain_forms(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     """Every domain has enough approved items to assemble ``forms`` disjoint forms.
 
-    A form of ``form_length`` items (0: the blueprint's ``form_length``) holds
-    ``weight``% of its items from each domain, so 3 forms of 60 items need
-    ceil(3 x 60 x 28%) = 51 approved items in a 28% domain.
+    A form of ``form_length`` items (0: the blueprint's ``form_length``) holds each domain's
+    weight share of its items, rounded by the largest-remainder rule that the assembler also
+    uses (60 items at 12/16/18/26/28 % give 7/9/11/16/17), so 3 forms of 60 items need
+    3 x 17 = 51 approved items in the 28% domain.
 
     Bad: domain 5 (28%) with 40 approved items for 3 forms of 60.
     Good: 51 or more.

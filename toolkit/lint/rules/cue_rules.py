@@ -3,7 +3,6 @@ over from the ``qbank new`` template, and items on the same goal that answer eac
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -173,7 +172,9 @@ def cross_item_cue(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     restates much of another item's key (at least ``containment`` of the content words of the
     shorter, when both have ``min_words`` or more), or whose rationales contain at least
     ``rationale_containment`` of the other's key, is reported, unless they are `enemies`. A
-    candidate who meets both on one form learns the answer of one from the other.
+    candidate who meets both on one form learns the answer of one from the other. Words used by
+    more than a quarter of a goal's items are that goal's vocabulary: they count in the
+    containment but do not on their own make two items a pair to compare.
 
     Bad: PMLE-1101's key and PMLE-1104's key both say "min replicas 2, CPU target 60 %".
     Good: list them in each other's `enemies`, or make them test different facts.
@@ -185,38 +186,59 @@ def cross_item_cue(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     thr, min_words = float(opts["containment"]), int(opts["min_words"])
     r_thr = float(opts["rationale_containment"])
     for group in by_goal.values():
-        keys = {
-            it.id: _content_words(" ".join(o.text for o in it.options if o.correct)) for it in group
-        }
-        rationales = {
-            it.id: _content_words(" ".join(o.rationale for o in it.options)) for it in group
-        }
-        for x, y in itertools.combinations(group, 2):
-            if y.id in x.enemies or x.id in y.enemies:
+        keys = [_content_words(" ".join(o.text for o in it.options if o.correct)) for it in group]
+        rats = [_content_words(" ".join(o.rationale for o in it.options)) for it in group]
+        # inverted indexes: only pairs that share words are compared
+        key_index: dict[str, list[int]] = defaultdict(list)
+        rat_index: dict[str, list[int]] = defaultdict(list)
+        for n, (k, r) in enumerate(zip(keys, rats, strict=True)):
+            for w in k:
+                key_index[w].append(n)
+            for w in r:
+                rat_index[w].append(n)
+        # Words in the keys of more than a quarter of the goal's items are its vocabulary, not a
+        # cue: they do not propose candidate pairs (the containment itself counts every word).
+        cap = max(8, len(group) // 4)
+        reported: set[tuple[int, int]] = set()
+        for a, k in enumerate(keys):
+            if len(k) < min_words:
                 continue
-            kx, ky = keys[x.id], keys[y.id]
-            if len(kx) >= min_words and len(ky) >= min_words:
-                shared = len(kx & ky) / min(len(kx), len(ky))
-                if shared >= thr:
+            candidates = {b for w in k if len(key_index[w]) <= cap for b in key_index[w] if b > a}
+            for b in sorted(candidates):
+                x, y = group[a], group[b]
+                if len(keys[b]) < min_words or y.id in x.enemies or x.id in y.enemies:
+                    continue
+                n_shared = len(k & keys[b])
+                ratio = n_shared / min(len(k), len(keys[b]))
+                if ratio >= thr:
+                    reported.add((a, b))
                     for me, other in ((x, y), (y, x)):
                         yield Finding(
-                            f"the key of {me.id} restates {shared:.0%} of the key of"
+                            f"the key of {me.id} restates {ratio:.0%} of the key of"
                             f" {other.id} (same goal): one item answers the other; add each"
                             " to the other's `enemies` or make them test different facts",
                             ("options",),
                             item=me.id,
                         )
+        for b, k in enumerate(keys):  # rationales of ``a`` that restate the key of ``b``
+            if len(k) < min_words:
+                continue
+            rare = [w for w in k if len(rat_index[w]) <= cap]
+            if len(rare) < len(k) * r_thr - (len(k) - len(rare)):
+                continue  # even all common words would not reach the threshold with these
+            for a in sorted({a for w in rare for a in rat_index[w] if a != b}):
+                me, other = group[a], group[b]
+                if (min(a, b), max(a, b)) in reported or len(k & rats[a]) / len(k) < r_thr:
                     continue
-            for me, other in ((x, y), (y, x)):
-                k = keys[other.id]
-                if len(k) >= min_words and len(k & rationales[me.id]) / len(k) >= r_thr:
-                    yield Finding(
-                        f"the rationales of {me.id} restate the key of {other.id} (same"
-                        " goal): one item answers the other; add each to the other's"
-                        " `enemies` or reword the rationale",
-                        ("options",),
-                        item=me.id,
-                    )
+                if other.id in me.enemies or me.id in other.enemies:
+                    continue
+                yield Finding(
+                    f"the rationales of {me.id} restate the key of {other.id} (same"
+                    " goal): one item answers the other; add each to the other's"
+                    " `enemies` or reword the rationale",
+                    ("options",),
+                    item=me.id,
+                )
 
 
 RENAMED = {

@@ -336,11 +336,12 @@ def near_duplicates(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     """
     k = int(opts["shingle"])
     items = [i for i in ctx.bank.items if i.status != Status.RETIRED]
-    sh: list[set[tuple[str, ...]]] = []
+    sh: list[set[str]] = []
     for it in items:
         t = norm_tokens(it.stem)
-        sh.append({tuple(t[j : j + k]) for j in range(max(1, len(t) - k + 1))})
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        # shingles as strings: their hash is computed once and cached, unlike a tuple's
+        sh.append({" ".join(t[j : j + k]) for j in range(max(1, len(t) - k + 1))})
+    index: dict[str, list[int]] = defaultdict(list)
     for n, s in enumerate(sh):
         for g in s:
             index[g].append(n)

@@ -32,10 +32,16 @@ def version_bump(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     """
     old = _old(ctx, item)
     if old is not None and old.content_hash != item.content_hash and item.version <= old.version:
+        new = old.version + 1
+
+        def bump(data: Any) -> None:
+            data["version"] = new
+
         yield Finding(
             f"content changed since {ctx.git.ref} but version is still {item.version}"
-            f" (was {old.version}); set version: {old.version + 1}",
+            f" (was {old.version}); set version: {new} (`qbank lint --fix` does it)",
             ("version",),
+            fix=bump,
         )
 
 

@@ -1,0 +1,2 @@
+"""Form assembly: the specification, constraint units, the mixed-integer program (HiGHS), the
+form report, standard setting and classification accuracy. See docs/assembly.md."""
