@@ -90,15 +90,16 @@ def run_script(area: str, script: str, args: list[str]) -> list[dict[str, str]]:
                 "note": tail,
             }
         )
-    elif not rows:
-        lines = [ln for ln in proc.stdout.strip().splitlines() if ln.strip()]
+    elif not rows:  # a script that prints its results: they go below the table
         rows.append(
             {
                 "area": area,
                 "measure": f"`bench/{script}` ({seconds:.0f} s)",
-                "qbank": "<br>".join(lines[-6:]),
+                "qbank": f"see [its output](#{script.replace('.', '')})",
                 "peer": "",
-                "note": "printed output",
+                "note": "",
+                "details": proc.stdout.strip(),
+                "script": script,
             }
         )
     return rows
@@ -123,8 +124,9 @@ def render(rows: list[dict[str, str]], info: dict[str, str], quick: bool, when: 
         "",
         f"Measured {when} on: {info['cpu']}, {info['cores']} cores available, {info['memory']}"
         f" memory; {info['os']}; Python {info['python']}; NumPy {info['numpy']}.",
-        f"Load average when the run started: {info['load']} (the machine may be shared: compare"
-        " the columns of one row, which were measured in the same run, rather than runs).",
+        f"Load average when the last run started: {info['load']} (the machine may be shared:"
+        " compare the columns of one row, which were measured in the same run, rather than"
+        " rows, which may come from different runs: `--only` reruns some scripts).",
         "",
     ]
     if quick:
@@ -147,6 +149,9 @@ def render(rows: list[dict[str, str]], info: dict[str, str], quick: bool, when: 
             )
             + " |"
         )
+    for r in rows:
+        if r.get("details"):
+            out += ["", f"### {r['script']}", "", "```text", r["details"], "```"]
     out += ["", "## The scripts", "", "| script | what it measures |", "|---|---|"]
     for _, script, _, _ in SCRIPTS:
         if (BENCH / script).exists():
