@@ -20,7 +20,6 @@ the bank's is reported (the form was assembled from other content), never silent
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,7 +192,3 @@ def resolve(form: Form, bank: Bank, path: str | Path = "") -> list[Item]:
     if diags:
         raise DataError(f"form {form.id} does not match the bank", diags)
     return items
-
-
-def file_sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -63,11 +63,7 @@ def _display_fast(p: Path, cwd: str) -> str:
 
 def display_path(p: Path) -> str:
     """``p`` relative to the working directory when it is inside it, else absolute."""
-    ap = p.absolute()
-    try:
-        return ap.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return ap.as_posix()
+    return _display_fast(p, os.getcwd())
 
 
 def _diag(path: str, code: str, message: str, line: int = 0, column: int = 0) -> Diagnostic:
