@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,15 @@ def bank(tmp_bank: TmpBank) -> TmpBank:
 
 
 def _cache_file(bank: TmpBank, name: str = "validate") -> Path:
-    return bank.root / cache_mod.DIRNAME / f"{name}.json"
+    return bank.root / cache_mod.DIRNAME / f"{name}.bin"
+
+
+def _entries(bank: TmpBank) -> dict:  # type: ignore[type-arg]
+    return cache_mod.FileCache(bank.root, "validate", _salt(_cache_file(bank))).entries
+
+
+def _salt(path: Path) -> str:
+    return cache_mod.decode_file(path.read_bytes())["salt"]  # type: ignore[no-any-return]
 
 
 def test_warm_run_equals_cold_run_and_uses_the_cache(bank: TmpBank) -> None:
@@ -63,37 +70,113 @@ def test_blueprint_change_invalidates(bank: TmpBank) -> None:
     text = bp.read_text()
     # remove goal 1.1.1's text change -> different blueprint bytes: every entry is recomputed
     bp.write_text(text + "\n# a comment changes the bytes\n")
-    before = json.loads(_cache_file(bank).read_text())["salt"]
+    before = _salt(_cache_file(bank))
     validate_bank(bank.root, use_cache=True)
-    assert json.loads(_cache_file(bank).read_text())["salt"] != before
+    assert _salt(_cache_file(bank)) != before
 
 
 def test_schema_or_code_or_version_change_invalidates(bank: TmpBank, monkeypatch) -> None:
     assert validate_bank(bank.root, use_cache=True).ok
-    before = json.loads(_cache_file(bank).read_text())["salt"]
+    before = _salt(_cache_file(bank))
     monkeypatch.setattr(cache_mod, "_FINGERPRINT", "another schema or source")
     validate_bank(bank.root, use_cache=True)
-    after_code = json.loads(_cache_file(bank).read_text())["salt"]
+    after_code = _salt(_cache_file(bank))
     assert after_code != before
     import toolkit
 
     monkeypatch.setattr(toolkit, "__version__", "999.0")
     validate_bank(bank.root, use_cache=True)
-    assert json.loads(_cache_file(bank).read_text())["salt"] != after_code
+    assert _salt(_cache_file(bank)) != after_code
 
 
 def test_a_corrupt_cache_is_rebuilt_not_trusted(bank: TmpBank) -> None:
     bank.write(item_data("PMLE-0901", options=item_data()["options"][:3]))
     validate_bank(bank.root, use_cache=True)
     path = _cache_file(bank)
-    raw = json.loads(path.read_text())
+    raw = cache_mod.decode_file(path.read_bytes())
     for entry in raw["entries"].values():  # a forged cache that says every file is clean
-        entry["diags"] = []
-    path.write_text(json.dumps(raw)[:-40])  # ... and truncated: not valid JSON
+        entry[2]["diags"] = []
+    forged = cache_mod.encode_file(raw)
+    path.write_bytes(forged[:-40])  # ... and truncated: the checksum no longer matches
     assert "V101" in _codes(validate_bank(bank.root, use_cache=True))
-    assert json.loads(path.read_text())["format"] == cache_mod.FORMAT
-    path.write_text('{"format": 0, "salt": "x", "entries": {}}')
+    assert cache_mod.decode_file(path.read_bytes())["format"] == cache_mod.FORMAT
+    flipped = bytearray(forged)
+    flipped[-10] ^= 0xFF  # one damaged byte
+    path.write_bytes(bytes(flipped))
     assert "V101" in _codes(validate_bank(bank.root, use_cache=True))
+    path.write_bytes(cache_mod.encode_file({"format": 0, "salt": "x", "entries": {}}))
+    assert "V101" in _codes(validate_bank(bank.root, use_cache=True))
+    path.write_bytes(b"not a cache at all")
+    assert "V101" in _codes(validate_bank(bank.root, use_cache=True))
+
+
+def test_a_cache_file_cannot_make_qbank_run_code(bank: TmpBank, tmp_path: Path) -> None:
+    """The body is a pickle, but the loader refuses every class or function reference: a
+    planted file with a valid checksum is ignored, and its payload never runs."""
+    import pickle
+
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (marker.write_text, ("pwned",))
+
+    body = pickle.dumps({"format": cache_mod.FORMAT, "salt": "x", "entries": Payload()})
+    import hashlib
+
+    planted = cache_mod.MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+    assert cache_mod.decode_file(planted) is None
+    _cache_file(bank).parent.mkdir(parents=True, exist_ok=True)
+    _cache_file(bank).write_bytes(planted)
+    assert validate_bank(bank.root, use_cache=True).ok
+    assert not marker.exists()
+
+
+def test_same_size_edit_with_restored_mtime_is_still_seen(bank: TmpBank, monkeypatch) -> None:
+    """The stat shortcut compares the status-change time too, which `touch -r`, `cp -p` and
+    editors that restore the modification time cannot set back."""
+    import os
+
+    monkeypatch.setattr(cache_mod, "RACY_NS", -(10**12))  # trust stat signatures at once
+    assert validate_bank(bank.root, use_cache=True).ok
+    entries = _entries(bank)
+    assert all(e[1] is not None for e in entries.values())  # the shortcut is armed
+    path = next((bank.root / "items").rglob("PMLE-0001.yaml"))
+    st = path.stat()
+    text = path.read_text()
+    bad = text.replace("correct: false", "correct: true ", 1)  # same length, two keys now
+    assert len(bad) == len(text) and bad != text
+    path.write_text(bad)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_mtime_ns == st.st_mtime_ns and path.stat().st_size == st.st_size
+    assert "V102" in _codes(validate_bank(bank.root, use_cache=True))
+
+
+def test_recently_changed_files_are_hashed_again(bank: TmpBank, monkeypatch) -> None:
+    """A file changed just before the cache was written is stored without its stat signature
+    (git's racily-clean rule), so a second change within the same clock tick is not missed."""
+    validate_bank(bank.root, use_cache=True)
+    entries = _entries(bank)
+    assert entries and all(e[1] is None for e in entries.values())  # all written just now
+    monkeypatch.setattr(cache_mod, "RACY_NS", -(10**12))  # pretend the files are old
+    validate_bank(bank.root, use_cache=True, workers=1)
+    cache = cache_mod.FileCache(bank.root, "validate", _salt(_cache_file(bank)))
+    entries = cache.entries
+    assert all(e[1] is not None for e in entries.values())
+    key, entry = next(iter(entries.items()))
+    assert cache.lookup(key, tuple(entry[1])) is not None
+
+
+def test_validate_without_bank_matches_full_validation(bank: TmpBank) -> None:
+    bank.write(item_data("PMLE-0901", options=item_data()["options"][:3]))
+    bank.write(item_data("PMLE-0902", enemies=["PMLE-9999"]))
+    full = validate_bank(bank.root, use_cache=True)
+    light = validate_bank(bank.root, use_cache=True, build_bank=False)
+    assert light.workspace is None
+    assert light.diagnostics == full.diagnostics
+    assert {"V101", "V202"} <= set(_codes(light))
+    again = validate_bank(bank.root, use_cache=True)  # items come back from the cache
+    assert again.bank == full.bank and again.diagnostics == full.diagnostics
 
 
 def test_lint_cache_follows_config_and_content(bank: TmpBank) -> None:
@@ -123,4 +206,39 @@ def test_no_cache_flag_writes_nothing(bank: TmpBank) -> None:
     assert res.exit_code == 0
     assert not (bank.root / cache_mod.DIRNAME).exists()
     res = CliRunner().invoke(cli, ["lint", "--bank", str(bank.root)])
-    assert (bank.root / cache_mod.DIRNAME / "lint.json").is_file()
+    assert (bank.root / cache_mod.DIRNAME / "lint.bin").is_file()
+
+
+def test_few_changes_go_to_a_delta_that_is_folded_later(bank: TmpBank, monkeypatch) -> None:
+    monkeypatch.setattr(cache_mod, "RACY_NS", -(10**12))
+    validate_bank(bank.root, use_cache=True)
+    main = _cache_file(bank)
+    delta = main.with_name("validate-delta.bin")
+    main_bytes = main.read_bytes()
+    data = item_data("PMLE-0001", goal="1.1.1")
+    data["options"][0]["correct"] = True  # two keys now
+    bank.write(data)
+    assert "V102" in _codes(validate_bank(bank.root, use_cache=True))
+    assert main.read_bytes() == main_bytes and delta.is_file()  # only the delta was written
+    assert "V102" in _codes(validate_bank(bank.root, use_cache=True))  # main + delta
+    # a delta that belongs to another main file is ignored, never applied
+    forged = cache_mod.decode_file(delta.read_bytes())
+    forged["base"] = "another generation"
+    for e in forged["entries"].values():
+        if e is not None:
+            e[2]["diags"] = []
+    delta.write_bytes(cache_mod.encode_file(forged))
+    assert "V102" in _codes(validate_bank(bank.root, use_cache=True))
+    monkeypatch.setattr(cache_mod._Store, "save", _fold_always)
+    validate_bank(bank.root, use_cache=True, workers=1)
+    bank.write(item_data("PMLE-0001", goal="1.1.1"))
+    assert validate_bank(bank.root, use_cache=True).ok
+    assert not delta.exists()
+
+
+_original_save = cache_mod._Store.save
+
+
+def _fold_always(self) -> None:  # type: ignore[no-untyped-def]
+    self.valid = False  # as if the delta had grown too large: write a new main file
+    _original_save(self)

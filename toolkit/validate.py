@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import checks
 from .bank.model import Item
@@ -23,7 +23,10 @@ from .blueprint import Blueprint
 from .diagnostics import Diagnostic, Severity, sort_key
 from .errors import UsageError
 from .schemas import schema_problems
-from .yamlio import YamlDocument, YamlProblem, decode, read_yaml
+from .yamlio import YamlDocument, YamlProblem, read_yaml
+
+if TYPE_CHECKING:
+    from .cache import StatSig
 
 PARALLEL_THRESHOLD = 2000
 """Banks with at least this many files are parsed in worker processes."""
@@ -52,7 +55,7 @@ class ValidationReport:
         return not self.errors
 
 
-def _display_fast(p: Path, cwd: str) -> str:
+def _display_fast(p: str | Path, cwd: str) -> str:
     """:func:`display_path` with the working directory looked up once (string operations only)."""
     s = str(p)
     full = os.path.normpath(s if os.path.isabs(s) else os.path.join(cwd, s))
@@ -118,26 +121,49 @@ def parse_bytes(
     return doc, diags
 
 
-def _parse_worker(args: tuple[str, str, str]) -> tuple[str | None, Any, list[Diagnostic]]:
-    doc, diags = parse_file(*args)
+Parsed = tuple[YamlDocument | None, list[Diagnostic], str]
+"""A parsed file: the document (None when it could not be parsed), its problems, and the
+SHA-256 of the bytes that were parsed ("" when the file could not be read)."""
+
+
+def _parse_job(args: tuple[str, str, str]) -> tuple[str | None, Any, list[Diagnostic], str]:
+    fs_path, shown, schema = args
+    raw = _read(fs_path)
+    if isinstance(raw, OSError):
+        return None, None, [_diag(shown, "P008", f"cannot read file: {raw.strerror}")], ""
+    from .cache import digest
+
+    doc, diags = parse_bytes(raw, shown, schema)
     if doc is None:
-        return None, None, diags
-    return doc.text, doc.data, diags
+        return None, None, diags, digest(raw)
+    return doc.text, doc.data, diags, digest(raw)
 
 
-def _parse_many(
-    jobs: list[tuple[str, str, str]], workers: int
-) -> list[tuple[YamlDocument | None, list[Diagnostic]]]:
+def _parse_many(jobs: list[tuple[str, str, str]], workers: int) -> list[Parsed]:
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        return [parse_file(*j) for j in jobs]
-    out: list[tuple[YamlDocument | None, list[Diagnostic]]] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for (_, shown, _), (text, data, diags) in zip(
-            jobs, pool.map(_parse_worker, jobs, chunksize=256), strict=True
-        ):
+        results = map(_parse_job, jobs)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(_parse_job, jobs, chunksize=256)
+    out: list[Parsed] = []
+    try:
+        for (_, shown, _), (text, data, diags, sha) in zip(jobs, results, strict=True):
             doc = None if text is None else YamlDocument(shown, text, data)
-            out.append((doc, diags))
+            out.append((doc, diags, sha))
+    finally:
+        if pool is not None:
+            pool.shutdown()
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ItemHead:
+    """What the bank-wide checks read of an item whose file is known unchanged from the cache
+    (so that ``qbank validate`` need not rebuild every item)."""
+
+    id: str
+    enemies: tuple[str, ...]
 
 
 def load_blueprint(path: Path) -> tuple[Blueprint | None, YamlDocument | None, list[Diagnostic]]:
@@ -165,18 +191,30 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return files
 
 
+def _walk(folder: Path) -> list[str]:
+    """Paths (strings) of the ``.yaml`` and ``.yml`` files under ``folder``, sorted."""
+    out: list[str] = []
+    for dirpath, _dirs, filenames in os.walk(folder):
+        out.extend(os.path.join(dirpath, n) for n in filenames if n.endswith((".yaml", ".yml")))
+    out.sort()
+    return out
+
+
 def validate_bank(
     root: str | os.PathLike[str] = "bank",
     paths: Sequence[str | os.PathLike[str]] | None = None,
     *,
     workers: int | None = None,
     use_cache: bool = False,
+    build_bank: bool = True,
 ) -> ValidationReport:
     """Validate the bank in ``root``; with ``paths``, report only on those files or folders.
 
     Bank-wide checks (unique ids, enemies) always see the whole bank. With ``use_cache``,
     per-file results are kept in ``root/.qbank_cache`` keyed by content hash (see
     :mod:`toolkit.cache`); bank-wide checks are recomputed on every run.
+    With ``build_bank=False`` the report has no workspace (only the problems): unchanged files
+    known from the cache are then not turned into items, which is what ``qbank validate`` needs.
     Raises :class:`BankNotFound` when ``root`` or a given path does not exist.
     """
     root = Path(root)
@@ -188,8 +226,8 @@ def validate_bank(
     blueprint, bp_doc, diags = load_blueprint(bp_path)
 
     items_root = root / "items"
-    walked = sorted(items_root.rglob("*.y*ml")) if items_root.is_dir() else []
-    files = [p for p in walked if p.suffix == ".yaml"]
+    walked = _walk(items_root)
+    files: list[str | Path] = [p for p in walked if p.endswith(".yaml")]
     selected: set[Path] | None = None
     if paths is not None:
         chosen = _expand(paths)
@@ -197,7 +235,7 @@ def validate_bank(
         bp_resolved = bp_path.resolve()
         others = [p for p in chosen if p.resolve() != bp_resolved]
         selected = {p.resolve() for p in others}
-        known = {p.resolve() for p in files}
+        known = {Path(p).resolve() for p in files} if others else set()
         items_abs = items_root.resolve()
         for p in others:
             if p.resolve() in known:
@@ -214,10 +252,10 @@ def validate_bank(
                 )
             else:
                 files.append(p)
-    for stray in (p for p in walked if p.suffix == ".yml"):
+    for stray in (p for p in walked if p.endswith(".yml")):
         diags.append(
             _diag(
-                display_path(stray),
+                display_path(Path(stray)),
                 "P009",
                 "item files must end in .yaml; rename it (git mv) to <id>.yaml",
             )
@@ -225,60 +263,97 @@ def validate_bank(
 
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     ctx = checks.CheckContext(blueprint, str(items_root.absolute())) if blueprint else None
-    from .cache import FileCache, digest, salt
+    from .cache import FileCache, gc_paused, salt, stat_signature
 
-    cache = FileCache(
-        root if use_cache and blueprint is not None else None,
-        "validate",
-        salt(bp_doc.text if bp_doc is not None else ""),
-    )
-    entries: list[tuple[Item, YamlDocument]] = []
-    item_checks = checks.by_scope("item")
-    misses: list[tuple[str, str, str]] = []
-    miss_keys: list[tuple[str, str] | None] = []
-    cwd = os.getcwd()
-    items_prefix = str(items_root) + os.sep
-    for f in files:
-        shown = _display_fast(f, cwd)
-        raw = _read(str(f)) if cache.enabled else None
-        fs = str(f)
-        key = fs[len(items_prefix) :] if fs.startswith(items_prefix) else os.path.abspath(fs)
-        sha = digest(raw) if isinstance(raw, bytes) else ""
-        hit = cache.get(key, sha) if isinstance(raw, bytes) else None
-        if hit is None:
-            misses.append((str(f), shown, "item"))
-            miss_keys.append((key, sha) if isinstance(raw, bytes) else None)
-            continue
-        diags.extend(
-            Diagnostic(shown, line, col, code, Severity(sev), msg)
-            for line, col, code, sev, msg in hit["diags"]
+    with gc_paused():
+        cache = FileCache(
+            root if use_cache and blueprint is not None else None,
+            "validate",
+            salt(bp_doc.text if bp_doc is not None else ""),
+            blobs=True,
         )
-        if hit["data"] is not None:
-            doc = YamlDocument(shown, decode(raw), hit["data"])  # type: ignore[arg-type]
-            entries.append((Item.from_dict(doc.data, shown), doc))
-    for (doc, file_diags), ck in zip(_parse_many(misses, n_workers), miss_keys, strict=True):
-        found = list(file_diags)
-        valid = doc is not None and not file_diags
-        if valid:
-            assert doc is not None
-            item = Item.from_dict(doc.data, doc.path)
-            entries.append((item, doc))
-            if ctx is not None:
-                for c in item_checks:
-                    found.extend(c.func(item, doc, ctx))
-        diags.extend(found)
-        if ck is not None:
-            cache.put(
-                ck[0],
-                ck[1],
-                {
-                    "data": doc.data if valid and doc is not None else None,
-                    "diags": [
-                        [d.line, d.column, d.code, d.severity.value, d.message] for d in found
-                    ],
-                },
+        entries: list[tuple[Item | ItemHead, YamlDocument]] = []
+        digests: dict[str, str] = {}
+        item_checks = checks.by_scope("item")
+        misses: list[tuple[str, str, str]] = []
+        miss_keys: list[tuple[str, StatSig | None]] = []
+        cwd = os.getcwd()
+        items_prefix = str(items_root) + os.sep
+        shown_prefix = _display_fast(items_root, cwd) + "/"
+        for f in files:
+            fs = str(f)
+            shown = (
+                shown_prefix + fs[len(items_prefix) :].replace(os.sep, "/")
+                if fs.startswith(items_prefix)
+                else _display_fast(fs, cwd)
             )
-    cache.save()
+            key = fs[len(items_prefix) :] if fs.startswith(items_prefix) else os.path.abspath(fs)
+            sig = stat_signature(fs) if cache.enabled else None
+            hit: dict[str, Any] | None = None
+            sha = ""
+            if cache.enabled:
+                found = cache.lookup(key, sig)
+                if found is not None:
+                    sha, hit = found
+                else:
+                    raw = _read(fs)
+                    if isinstance(raw, bytes):
+                        from .cache import digest
+
+                        sha = digest(raw)
+                        hit = cache.get(key, sha, sig)
+            record = None
+            if hit is not None and hit["head"] is not None and build_bank:
+                record = cache.blob(key, sha)
+                if record is None:
+                    hit = None  # the parsed item is not in the cache: parse the file again
+            if hit is None:
+                misses.append((fs, shown, "item"))
+                miss_keys.append((key, sig))
+                continue
+            diags.extend(
+                Diagnostic(shown, line, col, code, Severity(sev), msg)
+                for line, col, code, sev, msg in hit["diags"]
+            )
+            head = hit["head"]
+            if head is not None:
+                doc = YamlDocument.from_file(shown, fs)
+                item: Item | ItemHead = (
+                    Item.from_record(record, shown)
+                    if record is not None
+                    else ItemHead(head[0], tuple(head[1]))
+                )
+                entries.append((item, doc))
+                digests[item.id] = sha
+        for (doc, file_diags, sha), (key, sig) in zip(
+            _parse_many(misses, n_workers), miss_keys, strict=True
+        ):
+            found = list(file_diags)
+            valid = doc is not None and not file_diags
+            item = None
+            if valid:
+                assert doc is not None
+                item = Item.from_dict(doc.data, doc.path)
+                entries.append((item, doc))
+                digests[item.id] = sha
+                if ctx is not None:
+                    for c in item_checks:
+                        found.extend(c.func(item, doc, ctx))
+            diags.extend(found)
+            if sha:
+                cache.put(
+                    key,
+                    sha,
+                    {
+                        "head": [item.id, tuple(item.enemies)] if item is not None else None,
+                        "diags": [
+                            [d.line, d.column, d.code, d.severity.value, d.message] for d in found
+                        ],
+                    },
+                    sig=sig,
+                    blob=item.to_record() if item is not None else None,
+                )
+        cache.save()
     entries.sort(key=lambda e: e[1].path)
     if ctx is not None:
         for c in checks.by_scope("bank"):
@@ -291,10 +366,10 @@ def validate_bank(
         diags = [d for d in diags if d.path in shown_selected or d.path == bp_shown]
 
     workspace = None
-    if blueprint is not None:
-        items = tuple(sorted((i for i, _ in entries), key=lambda i: i.id))
+    if blueprint is not None and build_bank:
+        items = tuple(sorted((i for i, _ in entries if isinstance(i, Item)), key=lambda i: i.id))
         sources = {i.id: d for i, d in entries}
-        workspace = Workspace(Bank(root, blueprint, items), sources, bp_doc)
+        workspace = Workspace(Bank(root, blueprint, items), sources, bp_doc, digests)
     return ValidationReport(
         workspace=workspace,
         diagnostics=tuple(sorted(diags, key=sort_key)),

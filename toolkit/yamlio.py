@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -265,14 +264,54 @@ def load_text(text: str) -> Any:
     return docs[0]
 
 
-@dataclass
-class YamlDocument:
-    """A parsed YAML file: its text, its data, and positions of values on demand."""
+_UNREAD = object()
 
-    path: str
-    text: str
-    data: Any
-    _root: yaml.Node | None = field(default=None, repr=False)
+
+class YamlDocument:
+    """A parsed YAML file: its text, its data, and positions of values on demand.
+
+    A document made by :meth:`from_file` (an unchanged file known from the cache) reads its
+    text only when something asks for it, e.g. a position for a diagnostic.
+    """
+
+    __slots__ = ("_data", "_fs_path", "_root", "_text", "path")
+
+    def __init__(self, path: str, text: str, data: Any) -> None:
+        self.path = path
+        self._data = data
+        self._text: str | None = text
+        self._fs_path: str | None = None
+        self._root: yaml.Node | None = None
+
+    @classmethod
+    def from_file(cls, path: str, fs_path: str) -> YamlDocument:
+        """A document whose text is read from ``fs_path`` (and parsed) when first needed."""
+        doc = cls(path, "", _UNREAD)
+        doc._text = None
+        doc._fs_path = fs_path
+        return doc
+
+    @property
+    def data(self) -> Any:
+        if self._data is _UNREAD:
+            try:
+                self._data = load_text(self.text)
+            except YamlProblem:
+                self._data = None
+        return self._data
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            try:
+                with open(self._fs_path or self.path, "rb") as fh:
+                    self._text = decode(fh.read())
+            except (OSError, YamlProblem):
+                self._text = ""
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"YamlDocument(path={self.path!r})"
 
     def _node(self) -> yaml.Node | None:
         if self._root is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
@@ -81,6 +82,54 @@ class Item:
                 (x["rule"], x["reason"]) for x in data.get("lint", {}).get("ignore", ())
             ),
             stats=ItemStats.from_dict(data["stats"]) if data.get("stats") else None,
+        )
+
+    def to_record(self) -> tuple[Any, ...]:
+        """The item as a compact tuple of plain data (what the per-file cache stores; much
+        faster to load than the item's mapping). :meth:`from_record` is its inverse."""
+        stats = None
+        if self.stats is not None:
+            stats = {f.name: getattr(self.stats, f.name) for f in fields(self.stats)}
+        return (
+            self.id,
+            self.version,
+            self.status,
+            self.type,
+            self.learning_goal,
+            self.stem,
+            tuple((o.id, o.text, o.correct, o.rationale) for o in self.options),
+            self.authors,
+            self.select,
+            self.references,
+            str(self.exposure),
+            tuple((r.reviewer, r.date, r.decision, r.notes, r.version) for r in self.reviews),
+            self.enemies,
+            self.tags,
+            self.lint_ignore,
+            stats,
+        )
+
+    @classmethod
+    def from_record(cls, rec: Sequence[Any], path: str = "") -> Item:
+        """Rebuild an item from :meth:`to_record`'s tuple."""
+        return cls(
+            rec[0],
+            rec[1],
+            rec[2],
+            rec[3],
+            rec[4],
+            rec[5],
+            tuple(Option(*o) for o in rec[6]),
+            tuple(rec[7]),
+            path,
+            rec[8],
+            tuple(rec[9]),
+            rec[10],
+            tuple(Review(*r) for r in rec[11]),
+            tuple(rec[12]),
+            tuple(rec[13]),
+            tuple(tuple(x) for x in rec[14]),  # type: ignore[misc]
+            ItemStats.from_dict(rec[15]) if rec[15] is not None else None,
         )
 
     @property

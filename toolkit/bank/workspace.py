@@ -26,6 +26,8 @@ class Workspace:
     sources: Mapping[str, YamlDocument] = field(default_factory=dict, repr=False)
     """Parsed source document of each valid item, by id."""
     blueprint_source: YamlDocument | None = field(default=None, repr=False)
+    digests: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """SHA-256 of each valid item file's bytes, by id (what per-file caches are keyed by)."""
 
     @property
     def root(self) -> Path:

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from typing import Protocol
 
-from ..bank.model import Item
 from ..diagnostics import Diagnostic
 from ..yamlio import YamlDocument
 from . import CheckContext, at, check
 
-Entry = tuple[Item, YamlDocument]
+
+class ItemLike(Protocol):
+    """What bank-wide checks may read of an item (an ``Item`` or a cached ``ItemHead``)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def enemies(self) -> tuple[str, ...]: ...
+
+
+Entry = tuple[ItemLike, YamlDocument]
 
 
 @check("V201", "id.unique", "bank")

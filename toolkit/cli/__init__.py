@@ -26,6 +26,16 @@ class QbankGroup(click.Group):
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import a command's module only when the command is used (``qbank validate`` does
+        not pay for importing the export, analysis and site commands)."""
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            load_commands(COMMANDS[cmd_name])
+        return self.commands.get(cmd_name)
+
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
             return super().invoke(ctx)
@@ -42,34 +52,37 @@ def cli() -> None:
     """qbank: exam question banks - validate, lint, analyze and calibrate."""
 
 
-def _register() -> None:
-    # One module per command group; each exposes `commands`.
-    from . import (
-        analysis_cmds,
-        assembly_cmds,
-        bank_cmds,
-        exchange_cmds,
-        fmt_cmd,
-        lint_cmd,
-        site_cmds,
-        validate_cmd,
-    )
+COMMANDS: dict[str, str] = {
+    "validate": "validate_cmd",
+    "lint": "lint_cmd",
+    "coverage": "lint_cmd",
+    "fmt": "fmt_cmd",
+    "list": "bank_cmds",
+    "show": "bank_cmds",
+    "new": "bank_cmds",
+    "summary": "bank_cmds",
+    "blueprint": "bank_cmds",
+    "assemble": "assembly_cmds",
+    "standard-setting": "assembly_cmds",
+    "export": "exchange_cmds",
+    "import": "exchange_cmds",
+    "simulate": "analysis_cmds",
+    "analyze": "analysis_cmds",
+    "calibrate": "analysis_cmds",
+    "site": "site_cmds",
+}
+"""Each command's module in ``toolkit/cli/`` (a module exposes ``commands``). Modules are
+imported on first use; a test checks this table against the modules' ``commands``."""
 
-    for module in (
-        validate_cmd,
-        lint_cmd,
-        fmt_cmd,
-        bank_cmds,
-        assembly_cmds,
-        exchange_cmds,
-        analysis_cmds,
-        site_cmds,
-    ):
-        for command in module.commands:
+
+def load_commands(module_name: str) -> None:
+    """Import ``toolkit.cli.<module_name>`` and add its ``commands`` to the group."""
+    import importlib
+
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    for command in module.commands:
+        if command.name not in cli.commands:
             cli.add_command(command)
-
-
-_register()
 
 
 def report_error(exc: QbankError) -> int:

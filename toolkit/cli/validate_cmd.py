@@ -22,7 +22,9 @@ def validate(paths: tuple[str, ...], bank_dir: str, fmt: str, quiet: bool, no_ca
     reported as path:line:column: CODE message. Exit 0 when clean, 1 on problems.
     """
     try:
-        report = validate_bank(bank_dir, list(paths) if paths else None, use_cache=not no_cache)
+        report = validate_bank(
+            bank_dir, list(paths) if paths else None, use_cache=not no_cache, build_bank=False
+        )
     except BankNotFound as exc:
         raise QbankUsageError(str(exc)) from None
     emit(render(report.diagnostics, fmt))

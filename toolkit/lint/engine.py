@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..bank.model import Item
 from ..bank.store import Bank
 from ..bank.workspace import Workspace
-from ..cache import FileCache, digest, salt
+from ..cache import FileCache, digest, gc_paused, salt
 from ..diagnostics import Diagnostic, Severity, sort_key
 from .config import LintConfig
 from .gitview import GitView, load_git_view
-from .registry import Finding, Rule, rules_by_code
+from .registry import FEATURES, Finding, Rule, rules_by_code
 
 
 @dataclass(frozen=True)
 class LintContext:
-    """What rules may look at: the bank, the options of the rule, and git history."""
+    """What rules may look at: the bank, git history, and the per-item features of bank rules
+    (``features[code][item_id]``, computed by the rule's :func:`~.registry.item_features`
+    function and cached per item file)."""
 
     bank: Bank
     git: GitView | None = None
+    features: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,22 +71,25 @@ def _to_diag(ws: Workspace, rule: Rule, sev: Severity, f: Finding, item: Item | 
     return Diagnostic(doc.path, line, col, rule.code, sev, f.message)
 
 
-def _item_cache(
-    workspace: Workspace, config: LintConfig, rules: list[Rule], enabled: bool
-) -> FileCache:
+def _setting(config: LintConfig, rules: Iterable[Rule]) -> str:
+    """A short fingerprint of what ``rules`` compute under ``config`` (codes, severities,
+    options): cached results computed under another setting are not used."""
     import json
 
-    bp = workspace.blueprint_source.text if workspace.blueprint_source is not None else ""
-    setting = json.dumps(
-        {
-            "rules": [r.code for r in rules],
-            "severity": {r.code: config.severity(r) for r in rules},
-            "options": {r.code: config.options(r) for r in rules},
-        },
-        sort_keys=True,
-        default=str,
-    )
-    return FileCache(workspace.root if enabled else None, "lint", salt(bp, setting))
+    from ..cache import digest
+
+    rules = list(rules)
+    return digest(
+        json.dumps(
+            {
+                "rules": [r.code for r in rules],
+                "severity": {r.code: config.severity(r) for r in rules},
+                "options": {r.code: config.options(r) for r in rules},
+            },
+            sort_keys=True,
+            default=str,
+        ).encode()
+    )[:16]
 
 
 def lint_bank(
@@ -100,14 +106,15 @@ def lint_bank(
     With ``changed_since`` (a git revision), item rules run only on items changed
     since then, and the git-aware version rules run too. ``only_items`` (ids) limits
     item rules further. Bank-wide rules always see the whole bank. With ``use_cache`` (and no
-    ``changed_since``), the findings of item rules are kept per item file, keyed by its content
-    hash and by the configuration and rule set (see :mod:`toolkit.cache`); bank-wide rules are
-    always recomputed.
+    ``changed_since``), the findings of item rules and the per-item features of bank rules are
+    kept per item file, keyed by its content hash, the blueprint and the rules' configuration
+    (see :mod:`toolkit.cache`); bank-wide rules are always recomputed from those features.
     """
     bank = workspace.bank
     config = config or LintConfig()
     git = load_git_view(bank.root, changed_since) if changed_since else None
-    ctx = LintContext(bank, git)
+    features: dict[str, dict[str, Any]] = {}
+    ctx = LintContext(bank, git, features)
     active = [
         r
         for r in (rules if rules is not None else rules_by_code().values())
@@ -138,35 +145,54 @@ def lint_bank(
                 fixes.append(Fix(target.path, rule.code, target.id, f.fix))
 
     item_rules = [r for r in active if r.scope == "item"]
-    cache = _item_cache(workspace, config, item_rules, use_cache and git is None)
-    for it in items:
-        doc = workspace.sources.get(it.id)
-        key = it.path
-        sha = digest(doc.text.encode()) if doc is not None else ""
-        hit = cache.get(key, sha) if doc is not None else None
-        if hit is not None:
-            diags.extend(
-                Diagnostic(doc.path, line, col, code, Severity(sev), msg)  # type: ignore[union-attr]
-                for line, col, code, sev, msg in hit["diags"]
-            )
-            suppressed += hit["suppressed"]
-            continue
-        before, before_suppressed = len(diags), suppressed
-        for r in item_rules:
-            add(r, r.func(it, ctx, config.options(r)), it)
-        if doc is not None:
-            mine = [d for d in diags[before:] if d.path == doc.path]
-            if len(mine) == len(diags) - before:  # findings on other files are not cached
-                cache.put(
-                    key,
-                    sha,
-                    {
-                        "diags": [
+    feature_rules = [r for r in active if r.scope != "item" and r.code in FEATURES]
+    bp = workspace.blueprint_source.text if workspace.blueprint_source is not None else ""
+    cache = FileCache(workspace.root if use_cache and git is None else None, "lint", salt(bp))
+    rules_setting = _setting(config, item_rules)
+    feature_setting = {r.code: _setting(config, [r]) for r in feature_rules}
+    for r in feature_rules:
+        features[r.code] = {}
+    with gc_paused():
+        selected = {i.id for i in items}
+        for it in bank.items:
+            doc = workspace.sources.get(it.id)
+            sha = workspace.digests.get(it.id) or (digest(doc.text.encode()) if doc else "")
+            hit = cache.get(it.id, sha) if sha else None
+            payload: dict[str, Any] = dict(hit) if hit is not None else {}
+            changed = False
+            if it.id in selected:
+                if doc is not None and payload.get("rules") == rules_setting:
+                    diags.extend(
+                        Diagnostic(doc.path, line, col, code, Severity(sev), msg)
+                        for line, col, code, sev, msg in payload["diags"]
+                    )
+                    suppressed += payload["suppressed"]
+                else:
+                    before, before_suppressed = len(diags), suppressed
+                    for r in item_rules:
+                        add(r, r.func(it, ctx, config.options(r)), it)
+                    mine = [d for d in diags[before:] if doc is not None and d.path == doc.path]
+                    if len(mine) == len(diags) - before:  # findings on other files are not cached
+                        payload["rules"] = rules_setting
+                        payload["diags"] = [
                             [d.line, d.column, d.code, d.severity.value, d.message] for d in mine
-                        ],
-                        "suppressed": suppressed - before_suppressed,
-                    },
-                )
+                        ]
+                        payload["suppressed"] = suppressed - before_suppressed
+                        changed = True
+            cached_features = payload.get("features", {})
+            new_features = dict(cached_features)
+            for r in feature_rules:
+                c = cached_features.get(r.code)
+                if c is not None and c[0] == feature_setting[r.code]:
+                    features[r.code][it.id] = c[1]  # type: ignore[index]
+                else:
+                    value = FEATURES[r.code](it, config.options(r))
+                    features[r.code][it.id] = value  # type: ignore[index]
+                    new_features[r.code] = [feature_setting[r.code], value]
+                    changed = True
+            payload["features"] = new_features
+            if changed and sha:
+                cache.put(it.id, sha, payload)
     cache.save()
     for r in active:
         if r.scope != "item":

@@ -9,7 +9,11 @@ adding one decorated function in a module of ``toolkit/lint/rules/``. Rules live
 project's one registry type (:mod:`toolkit.registry`).
 
 Contract: an ``item``-scope rule looks only at its item, the blueprint and its options (its
-findings are cached per item file); anything that compares items is a ``bank`` rule.
+findings are cached per item file); anything that compares items is a ``bank`` rule. A bank
+rule that needs per-item data which is costly to derive (token sets, shingle hashes) declares
+an :func:`item_features` function: the engine caches its plain-data result per item file and
+hands the results to the rule in ``ctx.features[code]``, so that a warm run recomputes the
+comparison, not the features.
 """
 
 from __future__ import annotations
@@ -71,6 +75,29 @@ def rule(
         options=options,
         requires=("git",) if needs_git else (),
     )
+
+
+FeatureFunc = Callable[[Any, Mapping[str, Any]], Any]
+FEATURES: dict[str, FeatureFunc] = {}
+"""Per-item feature functions of bank rules, by rule code (see :func:`item_features`)."""
+
+
+def item_features(code: str) -> Callable[[FeatureFunc], FeatureFunc]:
+    """Register ``func(item, options) -> plain data`` as the per-item features of bank rule
+    ``code``. The result must be plain data (bytes, str, numbers, lists, dicts): it is cached."""
+
+    def deco(func: FeatureFunc) -> FeatureFunc:
+        FEATURES[code] = func
+        return func
+
+    return deco
+
+
+def features_of(ctx: Any, code: str, item: Any, opts: Mapping[str, Any]) -> Any:
+    """The features of ``item`` for rule ``code``: from ``ctx.features`` (the engine's cache)
+    when there, else computed now (a rule called directly, e.g. from a notebook)."""
+    got = ctx.features.get(code, {}).get(item.id)
+    return got if got is not None else FEATURES[code](item, opts)
 
 
 def rules_by_code() -> dict[str, Rule]:

@@ -10,7 +10,8 @@ from typing import Any
 from ...bank.model import Item
 from ...vocab import ItemType, Status
 from ..engine import LintContext
-from ..registry import Finding, rule
+from ..registry import Finding, features_of, item_features, rule
+from ..similarity import concat, hash_set, incidence
 from ..text import norm_tokens
 
 Opts = dict[str, Any]
@@ -160,6 +161,16 @@ def _content_words(text: str) -> set[str]:
     return {w for w in norm_tokens(text) if len(w) > 2 and w not in STOP}
 
 
+@item_features("IW017")
+def key_and_rationale_words(item: Item, opts: Opts) -> list[bytes]:
+    """The content words of the key's text and of all rationales, hashed (cached per file)."""
+    key = " ".join(o.text for o in item.options if o.correct)
+    return [
+        hash_set(_content_words(key)),
+        hash_set(_content_words(" ".join(o.rationale for o in item.options))),
+    ]
+
+
 @rule(
     "IW017",
     "cue.cross-item",
@@ -179,6 +190,8 @@ def cross_item_cue(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     Bad: PMLE-1101's key and PMLE-1104's key both say "min replicas 2, CPU target 60 %".
     Good: list them in each other's `enemies`, or make them test different facts.
     """
+    import numpy as np
+
     by_goal: dict[str, list[Item]] = defaultdict(list)
     for it in ctx.bank.items:
         if it.status != Status.RETIRED:
@@ -186,59 +199,56 @@ def cross_item_cue(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     thr, min_words = float(opts["containment"]), int(opts["min_words"])
     r_thr = float(opts["rationale_containment"])
     for group in by_goal.values():
-        keys = [_content_words(" ".join(o.text for o in it.options if o.correct)) for it in group]
-        rats = [_content_words(" ".join(o.rationale for o in it.options)) for it in group]
-        # inverted indexes: only pairs that share words are compared
-        key_index: dict[str, list[int]] = defaultdict(list)
-        rat_index: dict[str, list[int]] = defaultdict(list)
-        for n, (k, r) in enumerate(zip(keys, rats, strict=True)):
-            for w in k:
-                key_index[w].append(n)
-            for w in r:
-                rat_index[w].append(n)
-        # Words in the keys of more than a quarter of the goal's items are its vocabulary, not a
-        # cue: they do not propose candidate pairs (the containment itself counts every word).
+        feats = [features_of(ctx, "IW017", it, opts) for it in group]
+        keys, k_lengths = concat([f[0] for f in feats])
+        rats, r_lengths = concat([f[1] for f in feats])
+        vocab = np.unique(keys)  # only words of keys can be restated
+        k_mat, r_mat = incidence(keys, k_lengths, vocab), incidence(rats, r_lengths, vocab)
+        k_len = k_lengths.astype(np.float64)
+        # Words in the keys (rationales) of more than a quarter of the goal's items are its
+        # vocabulary, not a cue: they do not propose pairs (the containment counts every word).
         cap = max(8, len(group) // 4)
+        k_rare = k_mat[:, k_mat.sum(axis=0) <= cap]
+        r_rare = r_mat.sum(axis=0) <= cap
+        shared = k_mat @ k_mat.T
+        candidate = (k_rare @ k_rare.T) > 0
+        long_enough = k_len >= min_words
+        both_long = long_enough[:, None] & long_enough[None, :]
+        min_len = np.maximum(np.minimum(k_len[:, None], k_len[None, :]), 1)
+        over = np.triu(candidate & both_long & (shared / min_len >= thr), 1)
         reported: set[tuple[int, int]] = set()
-        for a, k in enumerate(keys):
-            if len(k) < min_words:
+        for a, b in np.argwhere(over).tolist():
+            x, y = group[a], group[b]
+            if y.id in x.enemies or x.id in y.enemies:
                 continue
-            candidates = {b for w in k if len(key_index[w]) <= cap for b in key_index[w] if b > a}
-            for b in sorted(candidates):
-                x, y = group[a], group[b]
-                if len(keys[b]) < min_words or y.id in x.enemies or x.id in y.enemies:
-                    continue
-                n_shared = len(k & keys[b])
-                ratio = n_shared / min(len(k), len(keys[b]))
-                if ratio >= thr:
-                    reported.add((a, b))
-                    for me, other in ((x, y), (y, x)):
-                        yield Finding(
-                            f"the key of {me.id} restates {ratio:.0%} of the key of"
-                            f" {other.id} (same goal): one item answers the other; add each"
-                            " to the other's `enemies` or make them test different facts",
-                            ("options",),
-                            item=me.id,
-                        )
-        for b, k in enumerate(keys):  # rationales of ``a`` that restate the key of ``b``
-            if len(k) < min_words:
-                continue
-            rare = [w for w in k if len(rat_index[w]) <= cap]
-            if len(rare) < len(k) * r_thr - (len(k) - len(rare)):
-                continue  # even all common words would not reach the threshold with these
-            for a in sorted({a for w in rare for a in rat_index[w] if a != b}):
-                me, other = group[a], group[b]
-                if (min(a, b), max(a, b)) in reported or len(k & rats[a]) / len(k) < r_thr:
-                    continue
-                if other.id in me.enemies or me.id in other.enemies:
-                    continue
+            ratio = int(shared[a, b]) / min(int(k_len[a]), int(k_len[b]))
+            reported.add((a, b))
+            for me, other in ((x, y), (y, x)):
                 yield Finding(
-                    f"the rationales of {me.id} restate the key of {other.id} (same"
-                    " goal): one item answers the other; add each to the other's"
-                    " `enemies` or reword the rationale",
+                    f"the key of {me.id} restates {ratio:.0%} of the key of"
+                    f" {other.id} (same goal): one item answers the other; add each"
+                    " to the other's `enemies` or make them test different facts",
                     ("options",),
                     item=me.id,
                 )
+        # rationales of ``a`` that restate the key of ``b``
+        in_rats = r_mat @ k_mat.T
+        rare_hit = (r_mat[:, r_rare] @ k_mat[:, r_rare].T) > 0
+        np.fill_diagonal(rare_hit, False)
+        restate = rare_hit & long_enough[None, :] & (in_rats / np.maximum(k_len, 1) >= r_thr)
+        for a, b in np.argwhere(restate).tolist():
+            me, other = group[a], group[b]
+            if (min(a, b), max(a, b)) in reported:
+                continue
+            if other.id in me.enemies or me.id in other.enemies:
+                continue
+            yield Finding(
+                f"the rationales of {me.id} restate the key of {other.id} (same"
+                " goal): one item answers the other; add each to the other's"
+                " `enemies` or reword the rationale",
+                ("options",),
+                item=me.id,
+            )
 
 
 RENAMED = {

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 from ...bank.model import Item
 from ...vocab import ItemType, Status
 from ..engine import LintContext
-from ..registry import Finding, rule
+from ..registry import Finding, features_of, item_features, rule
+from ..similarity import as_array, hash_set, shared_pairs
 from ..text import (
     jaccard,
     norm_tokens,
@@ -323,6 +324,17 @@ def reference_official(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Fin
             )
 
 
+def _shingles(stem: str, k: int) -> set[str]:
+    t = norm_tokens(stem)
+    return {" ".join(t[j : j + k]) for j in range(max(1, len(t) - k + 1))}
+
+
+@item_features("IW011")
+def stem_shingles(item: Item, opts: Opts) -> bytes:
+    """The stem's word ``shingle``-grams, hashed (cached per item file)."""
+    return hash_set(_shingles(item.stem, int(opts["shingle"])))
+
+
 @rule("IW011", "stem.near-duplicate", scope="bank", options={"threshold": 0.5, "shingle": 3})
 def near_duplicates(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     """Two items must not have near-duplicate stems (they would test the same thing twice).
@@ -334,31 +346,21 @@ def near_duplicates(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     Bad: two items whose scenarios differ only in the company name.
     Good: mark true variants as `enemies` and rewrite one scenario.
     """
-    k = int(opts["shingle"])
+    import numpy as np
+
     items = [i for i in ctx.bank.items if i.status != Status.RETIRED]
-    sh: list[set[str]] = []
-    for it in items:
-        t = norm_tokens(it.stem)
-        # shingles as strings: their hash is computed once and cached, unlike a tuple's
-        sh.append({" ".join(t[j : j + k]) for j in range(max(1, len(t) - k + 1))})
-    index: dict[str, list[int]] = defaultdict(list)
-    for n, s in enumerate(sh):
-        for g in s:
-            index[g].append(n)
+    sh = [as_array(features_of(ctx, "IW011", it, opts)) for it in items]
     cap = max(50, int(math.sqrt(len(items)) * 2))
-    pair_hits: Counter[tuple[int, int]] = Counter()
-    for posting in index.values():
-        if len(posting) < 2 or len(posting) > cap:
-            continue
-        for a in range(len(posting)):
-            for b in range(a + 1, len(posting)):
-                pair_hits[(posting[a], posting[b])] += 1
+    a_idx, b_idx, hits = shared_pairs(sh, cap)
+    if not len(hits):
+        return
+    sizes = np.fromiter((len(s) for s in sh), dtype=np.int64, count=len(sh))
     thr = float(opts["threshold"])
-    for (a, b), hits in sorted(pair_hits.items()):
-        # Jaccard >= thr needs at least thr * min(|A|, |B|) shared shingles.
-        if hits < thr * min(len(sh[a]), len(sh[b])):
-            continue
-        sim = jaccard(sh[a], sh[b])
+    # Jaccard >= thr needs at least thr * min(|A|, |B|) shared shingles.
+    cand = hits >= thr * np.minimum(sizes[a_idx], sizes[b_idx])
+    for a, b in zip(a_idx[cand].tolist(), b_idx[cand].tolist(), strict=True):
+        inter = len(np.intersect1d(sh[a], sh[b], assume_unique=True))
+        sim = inter / (len(sh[a]) + len(sh[b]) - inter)
         if sim >= thr:
             x, y = items[a], items[b]
             if y.id in x.enemies or x.id in y.enemies:
