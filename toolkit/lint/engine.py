@@ -158,7 +158,7 @@ def lint_bank(
             doc = workspace.sources.get(it.id)
             sha = workspace.digests.get(it.id) or (digest(doc.text.encode()) if doc else "")
             hit = cache.get(it.id, sha) if sha else None
-            payload: dict[str, Any] = dict(hit) if hit is not None else {}
+            payload: dict[str, Any] = hit if hit is not None else {}
             changed = False
             if it.id in selected:
                 if doc is not None and payload.get("rules") == rules_setting:
@@ -173,6 +173,7 @@ def lint_bank(
                         add(r, r.func(it, ctx, config.options(r)), it)
                     mine = [d for d in diags[before:] if doc is not None and d.path == doc.path]
                     if len(mine) == len(diags) - before:  # findings on other files are not cached
+                        payload = dict(payload)
                         payload["rules"] = rules_setting
                         payload["diags"] = [
                             [d.line, d.column, d.code, d.severity.value, d.message] for d in mine
@@ -180,7 +181,7 @@ def lint_bank(
                         payload["suppressed"] = suppressed - before_suppressed
                         changed = True
             cached_features = payload.get("features", {})
-            new_features = dict(cached_features)
+            new_features = None
             for r in feature_rules:
                 c = cached_features.get(r.code)
                 if c is not None and c[0] == feature_setting[r.code]:
@@ -188,9 +189,12 @@ def lint_bank(
                 else:
                     value = FEATURES[r.code](it, config.options(r))
                     features[r.code][it.id] = value  # type: ignore[index]
+                    if new_features is None:
+                        new_features = dict(cached_features)
                     new_features[r.code] = [feature_setting[r.code], value]
-                    changed = True
-            payload["features"] = new_features
+            if new_features is not None:
+                payload = {**payload, "features": new_features}
+                changed = True
             if changed and sha:
                 cache.put(it.id, sha, payload)
     cache.save()

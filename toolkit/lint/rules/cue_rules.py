@@ -84,6 +84,13 @@ def length_ranks(item: Item) -> tuple[bool, bool]:
     return min(keys) > max(others), max(keys) < min(others)
 
 
+@item_features("IW015")
+def option_counts_and_ranks(item: Item, opts: Opts) -> list[Any]:
+    """[number of options, number of keys, key strictly longest, key strictly shortest]."""
+    longest, shortest = length_ranks(item)
+    return [len(item.options), len(item.key), longest, shortest]
+
+
 @rule(
     "IW015",
     "key.length-rank",
@@ -101,10 +108,11 @@ def key_length_rank(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     Bad: the key is the longest option in 4 of 219 items (2 %).
     Good: longest 24 %, shortest 26 %.
     """
-    live = [i for i in ctx.bank.items if i.status != Status.RETIRED]
-    groups: dict[tuple[str, int, int], list[Item]] = defaultdict(list)
-    for it in live:
-        groups[(it.type, len(it.options), len(it.key))].append(it)
+    groups: dict[tuple[str, int, int], list[list[Any]]] = defaultdict(list)
+    for it in ctx.bank.items:
+        if it.status != Status.RETIRED:
+            f = features_of(ctx, "IW015", it, opts)
+            groups[(it.type, f[0], f[1])].append(f)
     for (typ, n_opt, n_key), group in sorted(groups.items()):
         if len(group) < opts["min_items"] or n_key >= n_opt:
             continue
@@ -112,9 +120,8 @@ def key_length_rank(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
         from math import comb
 
         expect = 1 / comb(n_opt, n_key)
-        ranks = [length_ranks(it) for it in group]
-        longest = sum(r[0] for r in ranks) / len(group)
-        shortest = sum(r[1] for r in ranks) / len(group)
+        longest = sum(f[2] for f in group) / len(group)
+        shortest = sum(f[3] for f in group) / len(group)
         what = "key is" if n_key == 1 else "keys are"
         kind = "multiple_choice" if typ == ItemType.MULTIPLE_CHOICE else "multiple_select"
         for label, share in (("longest", longest), ("shortest", shortest)):
