@@ -98,6 +98,18 @@ def test_fmt_check_and_write(tmp_bank: TmpBank) -> None:
     assert runner.invoke(cli, ["validate", "--bank", str(tmp_bank.root)]).exit_code == 0
 
 
+def test_fmt_of_a_bank_folder_leaves_the_blueprint_alone(tmp_bank: TmpBank) -> None:
+    tmp_bank.write_raw("PMLE-0101.yaml", COMMENTED)
+    bp = tmp_bank.root / "blueprint.yaml"
+    before = bp.read_text()
+    res = CliRunner().invoke(cli, ["fmt", str(tmp_bank.root)])
+    assert res.exit_code == 0, res.output
+    assert bp.read_text() == before and "blueprint" not in res.output
+    res = CliRunner().invoke(cli, ["fmt", str(bp)])
+    assert res.exit_code == 2 and "not an item file" in res.output
+    assert bp.read_text() == before
+
+
 def test_fmt_reports_unreadable_files_and_leaves_them(tmp_bank: TmpBank) -> None:
     bad = tmp_bank.write_raw("PMLE-0102.yaml", "id: [\n")
     res = CliRunner().invoke(cli, ["fmt", "--bank", str(tmp_bank.root)])

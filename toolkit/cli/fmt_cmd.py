@@ -26,8 +26,15 @@ def fmt(paths: tuple[str, ...], bank_dir: str, check: bool) -> None:
     files: list[Path] = []
     for t in targets:
         if t.is_dir():
-            files += sorted(t.rglob("*.yaml"))
+            # only item files: a bank folder also holds blueprint.yaml, assembly specs and
+            # calibration records, which have layouts of their own
+            files += [p for p in sorted(t.rglob("*.yaml")) if _is_item_file(p)]
         elif t.exists():
+            if not _is_item_file(t):
+                raise UsageError(
+                    f"{t}: not an item file (item files live under a bank's items/ folder);"
+                    " qbank fmt formats item files only"
+                )
             files.append(t)
         else:
             raise UsageError(f"{t}: no such file or folder")
@@ -44,6 +51,11 @@ def fmt(paths: tuple[str, ...], bank_dir: str, check: bool) -> None:
         err=True,
     )
     click.get_current_context().exit(1 if failed or (check and changed) else 0)
+
+
+def _is_item_file(path: Path) -> bool:
+    parts = path.resolve().parts
+    return "items" in parts[:-1] and ".qbank_cache" not in parts
 
 
 commands = [fmt]
