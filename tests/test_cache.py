@@ -242,3 +242,34 @@ _original_save = cache_mod._Store.save
 def _fold_always(self) -> None:  # type: ignore[no-untyped-def]
     self.valid = False  # as if the delta had grown too large: write a new main file
     _original_save(self)
+
+
+def test_bank_rules_follow_cached_features(bank: TmpBank) -> None:
+    """IW011 works from per-item shingles kept in the lint cache: a copied stem is found on a
+    warm run, and fixing one file clears it, although every other file comes from the cache."""
+    first = item_data("PMLE-0901", goal="1.1.1")
+    first["stem"] = (
+        "A bank streams card payments through Pub/Sub into BigQuery and retrains a fraud model"
+        " every night with BigQuery ML; analysts complain that yesterday's features are stale.\n\n"
+        "Which change should the team make first?\n"
+    )
+    bank.write(first)
+    lint_bank(load_workspace(bank.root), use_cache=True)  # fills the cache
+    copy = dict(first, id="PMLE-0902")
+    bank.write(copy)
+    warm = lint_bank(validate_bank(bank.root, use_cache=True).workspace, use_cache=True)
+    assert _copies(warm) == {"PMLE-0901", "PMLE-0902"}
+    assert warm.diagnostics == lint_bank(load_workspace(bank.root)).diagnostics  # no cache
+    copy["stem"] = "A retailer forecasts demand for 40,000 products.\n\nWhich model type fits?\n"
+    bank.write(copy)
+    fixed = lint_bank(validate_bank(bank.root, use_cache=True).workspace, use_cache=True)
+    assert _copies(fixed) == set()
+
+
+def _copies(report) -> set[str]:  # type: ignore[no-untyped-def]
+    """Items of the IW011 findings between PMLE-0901 and PMLE-0902."""
+    return {
+        d.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+        for d in report.diagnostics
+        if d.code == "IW011" and ("PMLE-0901" in d.message or "PMLE-0902" in d.message)
+    }
