@@ -70,6 +70,7 @@ COMMANDS: dict[str, str] = {
     "analyze": "analysis_cmds",
     "calibrate": "analysis_cmds",
     "site": "site_cmds",
+    "probe": "probe_cmd",
 }
 """Each command's module in ``toolkit/cli/`` (a module exposes ``commands``). Modules are
 imported on first use; a test checks this table against the modules' ``commands``."""

@@ -1,0 +1,96 @@
+"""Knowledge-free test-wiseness probes (``qbank probe``)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit.bank.model import Item
+from toolkit.cli import cli
+from toolkit.probes import PROBES, chance, hit_probability, run_probes
+
+from .conftest import TmpBank, item_data, populated_bank
+
+
+def _brute(scores: list[float], keys: set[int], k: int) -> float:
+    """Probability by enumerating every random order used to break ties."""
+    n, hits, total = len(scores), 0, 0
+    for order in itertools.permutations(range(n)):
+        rank = {o: r for r, o in enumerate(order)}  # random tie-breaker
+        chosen = set(sorted(range(n), key=lambda i: (-scores[i], rank[i]))[:k])
+        hits += chosen == keys
+        total += 1
+    return hits / total
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=3), min_size=4, max_size=5),
+    st.integers(min_value=1, max_value=2),
+    st.randoms(use_true_random=False),
+)
+def test_tie_breaking_is_exact(scores: list[int], k: int, rnd: random.Random) -> None:
+    keys = set(rnd.sample(range(len(scores)), k))
+    floats = [float(s) for s in scores]
+    assert abs(hit_probability(floats, keys, k) - _brute(floats, keys, k)) < 1e-9
+
+
+def _item(texts: list[str], key: int, stem: str = "Which option should the team choose?") -> Item:
+    data = item_data()
+    data["stem"] = stem
+    data["options"] = [
+        {"id": "ABCD"[n], "text": t, "correct": n == key, "rationale": "Because."}
+        for n, t in enumerate(texts)
+    ]
+    return Item.from_dict(data)
+
+
+def test_each_probe_finds_its_own_cue() -> None:
+    longest = _item(["short", "a bit longer", "the longest option of all four here", "mid"], 2)
+    assert hit_probability(PROBES.get("TW01").func(longest), [2], 1) == 1.0
+    assert hit_probability(PROBES.get("TW02").func(longest), [3], 1) == 1.0  # "mid"
+    central = _item(
+        [
+            "Dataflow streaming with autoscaling",
+            "Dataflow batch with autoscaling",
+            "Dataflow streaming with fixed workers",
+            "Dataproc cluster with preemptible nodes",
+        ],
+        0,
+    )
+    assert hit_probability(PROBES.get("TW03").func(central), [0], 1) == 1.0
+    echo = _item(
+        ["Use Vertex AI Feature Store", "Use Memorystore", "Use Bigtable", "Use Spanner"],
+        0,
+        stem="The team already keeps features in Vertex AI Feature Store. Which serving store?",
+    )
+    assert hit_probability(PROBES.get("TW04").func(echo), [0], 1) == 1.0
+    assert hit_probability(PROBES.get("TW05").func(echo), [0], 1) == 1.0
+    assert chance(echo) == 0.25
+
+
+def test_bank_rates_against_chance(tmp_bank: TmpBank) -> None:
+    populated_bank(tmp_bank, per_domain=4)
+    from toolkit.bank import load_bank
+
+    results = run_probes(load_bank(tmp_bank.root).items)
+    assert {r.code for r in results} == set(PROBES.by_code())
+    for r in results:
+        assert 0 <= r.hits <= r.items and 0 < r.chance_rate < 1
+
+
+def test_probe_cli(tmp_bank: TmpBank) -> None:
+    populated_bank(tmp_bank, per_domain=3)
+    res = CliRunner().invoke(cli, ["probe", "--bank", str(tmp_bank.root)])
+    assert res.exit_code == 0, res.output
+    assert "convergence" in res.output and "chance" in res.output
+    res = CliRunner().invoke(cli, ["probe", "--bank", str(tmp_bank.root), "--format", "json"])
+    rows = json.loads(res.output)
+    assert rows and {"probe", "rate", "chance", "z"} <= set(rows[0])
+    res = CliRunner().invoke(cli, ["probe", "--bank", str(tmp_bank.root), "--select", "TW9"])
+    assert res.exit_code == 2 and "no such probe" in res.output

@@ -1,0 +1,164 @@
+"""Knowledge-free test-wiseness probes: how often a simple cue, with no subject knowledge at all,
+finds the key.
+
+Human (or model) reviewers who know the products cannot switch that knowledge off, so their
+"test-wise" guesses overstate how guessable an item is. These probes are mechanical instead:
+each scores the options of an item by one surface cue that test-wise candidates are known to
+use (the longest option, the one most like the others, the one that repeats the stem's words,
+...) and picks the top one (the top ``select`` for multiple select). Over a bank, a probe's hit
+rate should be near chance (1 in 4 for four options, 1 in 10 for choose two of five); a rate far
+above chance is a cue candidates can learn, and a rate far below chance is one too (they learn
+to avoid it).
+
+Ties are scored exactly: when several options share the deciding score, the probe picks among
+them at random and its hit counts with the probability that the random pick is the key.
+
+Each probe is a registered unit (``PROBES``): adding one means adding one decorated function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from math import comb
+
+from .bank.model import Item
+from .lint.text import STOP, norm_tokens
+from .registry import Registry, Unit
+from .vocab import ItemType, Status
+
+ProbeFunc = Callable[[Item], list[float]]
+Probe = Unit[ProbeFunc]
+
+PROBES: Registry[ProbeFunc] = Registry("probe", modules=("toolkit.probes",))
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in norm_tokens(text) if len(w) > 2 and w not in STOP}
+
+
+def probe(code: str, name: str) -> Callable[[ProbeFunc], ProbeFunc]:
+    """Register ``func(item) -> one score per option`` (the probe picks the highest)."""
+    return PROBES.register(code, name)
+
+
+@probe("TW01", "longest")
+def longest(item: Item) -> list[float]:
+    """Pick the longest option ("the most complete answer is right")."""
+    return [float(len(o.text.strip())) for o in item.options]
+
+
+@probe("TW02", "shortest")
+def shortest(item: Item) -> list[float]:
+    """Pick the shortest option (the counter-cue of a bank whose writers avoid long keys)."""
+    return [-float(len(o.text.strip())) for o in item.options]
+
+
+@probe("TW03", "convergence")
+def convergence(item: Item) -> list[float]:
+    """Pick the option that shares most words with the other options: when each distractor
+    changes one element of the key, the key is the "centre" of the options."""
+    words = [_words(o.text) for o in item.options]
+    scores = []
+    for i, w in enumerate(words):
+        others = [x for j, x in enumerate(words) if j != i]
+        scores.append(sum(len(w & x) / max(1, len(w | x)) for x in others) / max(1, len(others)))
+    return scores
+
+
+@probe("TW04", "stem-echo")
+def stem_echo(item: Item) -> list[float]:
+    """Pick the option whose words the stem uses most (share of the option's content words
+    that also occur in the stem): the key that repeats the stem's distinctive words."""
+    stem = _words(item.stem)
+    return [len(w & stem) / max(1, len(w)) for w in (_words(o.text) for o in item.options)]
+
+
+@probe("TW05", "unique-echo")
+def unique_echo(item: Item) -> list[float]:
+    """Pick the option with most stem words that no other option uses (an echo only the key
+    has)."""
+    stem = _words(item.stem)
+    words = [_words(o.text) & stem for o in item.options]
+    return [
+        float(len(w - set().union(*(x for j, x in enumerate(words) if j != i))))
+        for i, w in enumerate(words)
+    ]
+
+
+def hit_probability(scores: Sequence[float], keys: Iterable[int], k: int) -> float:
+    """Probability that picking the ``k`` highest scores (ties broken at random) picks exactly
+    the options ``keys``."""
+    keys = set(keys)
+    if len(keys) != k or not 0 < k <= len(scores):
+        return 0.0
+    cut = sorted(scores, reverse=True)[k - 1]
+    above = {i for i, s in enumerate(scores) if s > cut}
+    tied = {i for i, s in enumerate(scores) if s == cut}
+    need = k - len(above)
+    if not above <= keys or not keys - above <= tied or len(keys - above) != need:
+        return 0.0
+    return 1.0 / comb(len(tied), need)
+
+
+def chance(item: Item) -> float:
+    """The hit probability of a blind guess."""
+    return 1.0 / comb(len(item.options), len(item.key))
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """One probe over a set of items of one type."""
+
+    code: str
+    name: str
+    item_type: str
+    items: int
+    hits: float
+    """Expected number of hits (ties count fractionally)."""
+    chance: float
+    """Expected hits of blind guessing."""
+    variance: float
+    """Variance of the number of hits of blind guessing (for :attr:`z`)."""
+
+    @property
+    def rate(self) -> float:
+        return self.hits / self.items if self.items else 0.0
+
+    @property
+    def chance_rate(self) -> float:
+        return self.chance / self.items if self.items else 0.0
+
+    @property
+    def z(self) -> float:
+        """Standard score of the hits against blind guessing: beyond about +-2 the probe does
+        better (or worse) than chance by more than luck explains."""
+        return (self.hits - self.chance) / self.variance**0.5 if self.variance else 0.0
+
+
+def run_probes(items: Iterable[Item], codes: Sequence[str] | None = None) -> list[ProbeResult]:
+    """Every probe (or those of ``codes``) over ``items`` (retired items left out), per type."""
+    live = [i for i in items if i.status != Status.RETIRED and i.key]
+    units = [PROBES.get(c) for c in codes] if codes else list(PROBES.by_code().values())
+    out = []
+    for unit in units:
+        for typ in (ItemType.MULTIPLE_CHOICE, ItemType.MULTIPLE_SELECT):
+            group = [i for i in live if i.type == typ]
+            if not group:
+                continue
+            hits = 0.0
+            for it in group:
+                key = [n for n, o in enumerate(it.options) if o.correct]
+                hits += hit_probability(unit.func(it), key, len(key))
+            out.append(
+                ProbeResult(
+                    unit.code,
+                    unit.name,
+                    str(typ),
+                    len(group),
+                    hits,
+                    sum(chance(i) for i in group),
+                    sum(chance(i) * (1 - chance(i)) for i in group),
+                )
+            )
+    return out
