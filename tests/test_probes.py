@@ -94,3 +94,16 @@ def test_probe_cli(tmp_bank: TmpBank) -> None:
     assert rows and {"probe", "rate", "chance", "z"} <= set(rows[0])
     res = CliRunner().invoke(cli, ["probe", "--bank", str(tmp_bank.root), "--select", "TW9"])
     assert res.exit_code == 2 and "no such probe" in res.output
+
+
+def test_probe_per_item(tmp_bank: TmpBank) -> None:
+    populated_bank(tmp_bank, per_domain=2)
+    res = CliRunner().invoke(cli, ["probe", "--bank", str(tmp_bank.root), "--items"])
+    assert res.exit_code == 0 and "PMLE-" in res.output
+    res = CliRunner().invoke(
+        cli,
+        ["probe", "--bank", str(tmp_bank.root), "--items", "--select", "TW01", "--format", "json"],
+    )
+    per_item = json.loads(res.output)
+    assert per_item and all(set(v) == {"TW01"} for v in per_item.values())
+    assert all(0.0 <= p <= 1.0 for v in per_item.values() for p in v.values())

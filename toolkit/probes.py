@@ -162,3 +162,10 @@ def run_probes(items: Iterable[Item], codes: Sequence[str] | None = None) -> lis
                 )
             )
     return out
+
+
+def item_hits(item: Item, codes: Sequence[str] | None = None) -> dict[str, float]:
+    """For one item, the probability that each probe finds its key."""
+    key = [n for n, o in enumerate(item.options) if o.correct]
+    units = [PROBES.get(c) for c in codes] if codes else list(PROBES.by_code().values())
+    return {u.code: hit_probability(u.func(item), key, len(key)) for u in units}
