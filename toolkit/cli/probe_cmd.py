@@ -30,8 +30,8 @@ def probe(
     fmt: str,
     out: str | None,
 ) -> None:
-    """How often a surface cue with no subject knowledge (longest option, the option most like
-    the others, the one that repeats the stem, ...) finds the key, against chance.
+    """How often a surface cue with no subject knowledge (the longest option, the option most
+    like the others, the one that repeats the stem) finds the key, against chance.
 
     A rate far from chance, above or below (|z| beyond about 2), is a cue candidates can learn.
     """
