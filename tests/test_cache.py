@@ -273,3 +273,36 @@ def _copies(report) -> set[str]:  # type: ignore[no-untyped-def]
         for d in report.diagnostics
         if d.code == "IW011" and ("PMLE-0901" in d.message or "PMLE-0902" in d.message)
     }
+
+
+def test_items_from_the_cache_load_their_text_on_demand(bank: TmpBank) -> None:
+    """Unchanged items come back as LazyItem: small fields at once, text (stem, options,
+    references, reviews, stats) on first use; they equal, hash, replace and pickle like the
+    items parsed from the files."""
+    import dataclasses
+    import pickle
+
+    from toolkit.bank.model import Item, LazyItem
+
+    data = item_data("PMLE-0901", goal="1.1.1")
+    data["stats"] = {"calibration": "c1", "item_version": 1, "model": "2pl", "a": 1.2, "b": 0.3}
+    bank.write(data)
+    cold = {i.id: i for i in validate_bank(bank.root, use_cache=True).bank.items}
+    warm = {i.id: i for i in validate_bank(bank.root, use_cache=True).bank.items}
+    lazy = warm["PMLE-0901"]
+    assert isinstance(lazy, LazyItem) and "_loader" in lazy.__dict__
+    assert lazy.status == "approved" and "_loader" in lazy.__dict__  # small field: no load
+    assert lazy.stats is not None and lazy.stats.a == 1.2  # stats has a class default: still loaded
+    assert "_loader" not in lazy.__dict__
+    for item_id, item in cold.items():
+        assert warm[item_id] == item and item == warm[item_id]
+        assert hash(warm[item_id]) == hash(item)
+        assert warm[item_id].references == item.references
+        assert warm[item_id].reviews == item.reviews
+    again = validate_bank(bank.root, use_cache=True).bank.by_id["PMLE-0901"]
+    plain = pickle.loads(pickle.dumps(again))
+    assert type(plain) is Item and plain == cold["PMLE-0901"]
+    changed = dataclasses.replace(
+        validate_bank(bank.root, use_cache=True).bank.by_id["PMLE-0901"], status="review"
+    )
+    assert changed.status == "review" and changed.stem == cold["PMLE-0901"].stem

@@ -9,24 +9,24 @@ stops at the first problem. Positions are looked up only for files with problems
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import checks
-from .bank.model import Item
+from .bank.model import Item, LazyItem
 from .bank.store import Bank
 from .bank.workspace import Workspace
 from .blueprint import Blueprint
 from .diagnostics import Diagnostic, Severity, sort_key
-from .errors import UsageError
+from .errors import DataError, UsageError
 from .schemas import schema_problems
 from .yamlio import YamlDocument, YamlProblem, read_yaml
 
 if TYPE_CHECKING:
-    from .cache import StatSig
+    from .cache import FileCache, StatSig
 
 PARALLEL_THRESHOLD = 2000
 """Banks with at least this many files are parsed in worker processes."""
@@ -191,6 +191,24 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return files
 
 
+def _loader(cache: FileCache, key: str, sha: str, fs: str, shown: str) -> Callable[[], Item]:
+    """Load the text of an unchanged item: from the cache, else by parsing its file again."""
+
+    def load() -> Item:
+        record = cache.blob(key, sha)
+        if record is not None:
+            return Item.from_record(record, shown)
+        doc, problems = parse_file(fs, shown, "item")
+        if doc is None or problems:
+            raise DataError(
+                f"{shown} changed while qbank was reading the bank; run the command again",
+                diagnostics=problems,
+            )
+        return Item.from_dict(doc.data, shown)
+
+    return load
+
+
 def _walk(folder: Path) -> list[str]:
     """Paths (strings) of the ``.yaml`` and ``.yml`` files under ``folder``, sorted."""
     out: list[str] = []
@@ -302,11 +320,6 @@ def validate_bank(
 
                         sha = digest(raw)
                         hit = cache.get(key, sha, sig)
-            record = None
-            if hit is not None and hit["head"] is not None and build_bank:
-                record = cache.blob(key, sha)
-                if record is None:
-                    hit = None  # the parsed item is not in the cache: parse the file again
             if hit is None:
                 misses.append((fs, shown, "item"))
                 miss_keys.append((key, sig))
@@ -319,9 +332,9 @@ def validate_bank(
             if head is not None:
                 doc = YamlDocument.from_file(shown, fs)
                 item: Item | ItemHead = (
-                    Item.from_record(record, shown)
-                    if record is not None
-                    else ItemHead(head[0], tuple(head[1]))
+                    LazyItem.create(head, shown, _loader(cache, key, sha, fs, shown))
+                    if build_bank
+                    else ItemHead(head[0], tuple(head[8]))
                 )
                 entries.append((item, doc))
                 digests[item.id] = sha
@@ -345,7 +358,7 @@ def validate_bank(
                     key,
                     sha,
                     {
-                        "head": [item.id, tuple(item.enemies)] if item is not None else None,
+                        "head": item.light_record() if item is not None else None,
                         "diags": [
                             [d.line, d.column, d.code, d.severity.value, d.message] for d in found
                         ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
@@ -132,6 +132,13 @@ class Item:
             ItemStats.from_dict(rec[15]) if rec[15] is not None else None,
         )
 
+    def light_record(self) -> tuple[Any, ...]:
+        """The small fields (everything but the text: stem, options, references, reviews and
+        statistics) as plain data, for :meth:`LazyItem.create`."""
+        return tuple(
+            str(self.exposure) if name == "exposure" else getattr(self, name) for name in LIGHT
+        )
+
     @property
     def key(self) -> tuple[str, ...]:
         """Ids of the correct options, in display order."""
@@ -159,3 +166,78 @@ class Item:
         """SHA-256 of the canonical JSON of :meth:`content` (first 16 hex digits)."""
         blob = json.dumps(self.content(), sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()[:16]
+
+
+LIGHT = (
+    "id",
+    "version",
+    "status",
+    "type",
+    "learning_goal",
+    "authors",
+    "select",
+    "exposure",
+    "enemies",
+    "tags",
+    "lint_ignore",
+)
+"""Fields of an item that bank-wide checks and most rules read; the rest is its text."""
+HEAVY = ("stem", "options", "references", "reviews", "stats")
+
+
+class LazyItem(Item):
+    """An item known unchanged from the cache: its small fields are set, its text (``HEAVY``)
+    is loaded on first use by ``loader``. Bank-wide lint rules read only the small fields, so
+    a warm ``qbank lint`` never loads the text of 10,000 items. It behaves as an :class:`Item`
+    in every other way (equality with an ``Item``, hashing, ``dataclasses.replace``, pickling,
+    which gives a plain ``Item``)."""
+
+    @classmethod
+    def create(cls, light: Sequence[Any], path: str, loader: Callable[[], Item]) -> LazyItem:
+        obj = object.__new__(cls)
+        values = dict(zip(LIGHT, light, strict=True))
+        for name in ("authors", "enemies", "tags"):
+            values[name] = tuple(values[name])
+        values["lint_ignore"] = tuple(tuple(x) for x in values["lint_ignore"])
+        obj.__dict__.update(values, path=path, _loader=loader)
+        return obj
+
+    def _load(self) -> None:
+        loader = self.__dict__.pop("_loader")
+        full = loader()
+        for name in HEAVY:
+            self.__dict__.setdefault(name, getattr(full, name))
+
+    def _as_item(self) -> Item:
+        return Item(*(getattr(self, f.name) for f in fields(Item)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Item):
+            return NotImplemented
+        a, b = self._as_item(), other._as_item() if isinstance(other, LazyItem) else other
+        return a == b
+
+    __hash__ = Item.__hash__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Item, tuple(getattr(self, f.name) for f in fields(Item)))
+
+
+def _heavy(name: str) -> property:
+    """A field of :class:`LazyItem` read from its loader on first use. (A property, not
+    ``__getattr__``: fields with defaults, such as ``stats``, are also class attributes.)"""
+
+    def get(self: LazyItem) -> Any:
+        d = self.__dict__
+        if name not in d:
+            self._load()
+        return d[name]
+
+    def set_(self: LazyItem, value: Any) -> None:  # dataclasses.replace builds a new object
+        self.__dict__[name] = value
+
+    return property(get, set_)
+
+
+for _name in HEAVY:
+    setattr(LazyItem, _name, _heavy(_name))

@@ -374,6 +374,12 @@ def near_duplicates(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
                 )
 
 
+@item_features("IW012")
+def key_positions(item: Item, opts: Opts) -> list[Any]:
+    """[number of options, positions of the keys] (cached per item file)."""
+    return [len(item.options), [n for n, o in enumerate(item.options) if o.correct]]
+
+
 @rule(
     "IW012",
     "key.position-balance",
@@ -390,18 +396,16 @@ def key_balance(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     Bad: 45% of the keys at C.
     Good: A 24%, B 26%, C 25%, D 25%.
     """
-    mc = [
-        i
-        for i in ctx.bank.items
-        if i.type == ItemType.MULTIPLE_CHOICE and i.status != Status.RETIRED and len(i.key) == 1
-    ]
-    by_n: dict[int, list[Item]] = defaultdict(list)
-    for it in mc:
-        by_n[len(it.options)].append(it)
+    by_n: dict[int, list[int]] = defaultdict(list)
+    for it in ctx.bank.items:
+        if it.type == ItemType.MULTIPLE_CHOICE and it.status != Status.RETIRED:
+            n_opt, keys = features_of(ctx, "IW012", it, opts)
+            if len(keys) == 1:
+                by_n[n_opt].append(keys[0])
     for n_opt, group in sorted(by_n.items()):
         if len(group) < opts["min_items"]:
             continue
-        counts = Counter(it.options.index(next(o for o in it.options if o.correct)) for it in group)
+        counts = Counter(group)
         shares = {p: counts.get(p, 0) / len(group) for p in range(n_opt)}
         expect = 1 / n_opt
         off = {p: s for p, s in shares.items() if abs(s - expect) > opts["tolerance"]}
