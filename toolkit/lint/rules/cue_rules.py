@@ -12,65 +12,9 @@ from ...vocab import ItemType, Status
 from ..engine import LintContext
 from ..registry import Finding, features_of, item_features, rule
 from ..similarity import concat, hash_set, incidence
-from ..text import norm_tokens
+from ..text import STOP, norm_tokens
 
 Opts = dict[str, Any]
-
-STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "with",
-        "by",
-        "at",
-        "from",
-        "as",
-        "is",
-        "are",
-        "be",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "which",
-        "what",
-        "when",
-        "how",
-        "should",
-        "they",
-        "their",
-        "them",
-        "use",
-        "using",
-        "your",
-        "you",
-        "can",
-        "will",
-        "not",
-        "no",
-        "into",
-        "than",
-        "then",
-        "so",
-        "if",
-        "each",
-        "all",
-        "any",
-        "one",
-        "two",
-        "only",
-    ]
-)
 
 
 def length_ranks(item: Item) -> tuple[bool, bool]:
@@ -130,6 +74,63 @@ def key_length_rank(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
                     f"in {len(group)} {n_opt}-option {kind} items the {what} the {label}"
                     f" option(s) in {share:.0%} (chance: {expect:.0%}); key length is a cue;"
                     " vary which option is longest when revising",
+                    target="bank",
+                )
+
+
+@item_features("IW019")
+def probe_hits(item: Item, opts: Opts) -> list[Any]:
+    """[chance of a blind guess, {probe code: probability that the probe finds the key}]."""
+    from ...probes import PROBES, chance, hit_probability
+
+    key = [n for n, o in enumerate(item.options) if o.correct]
+    if not key:
+        return [0.0, {}]
+    return [
+        chance(item),
+        {c: hit_probability(u.func(item), key, len(key)) for c, u in PROBES.by_code().items()},
+    ]
+
+
+@rule(
+    "IW019",
+    "probe.balance",
+    scope="bank",
+    severity="warning",
+    options={"max_z": 3.0, "min_items": 40},
+)
+def probe_balance(ctx: LintContext, opts: Opts) -> Iterator[Finding]:
+    """Across the bank, no knowledge-free test-wiseness probe (``qbank probe``: the longest
+    option, the shortest, the option most like the others, the one that repeats the stem, ...)
+    finds the key more or less often than blind guessing by more than ``max_z`` standard
+    deviations, per item type, once ``min_items`` items of that type exist. A cue that works
+    (or that reliably fails) is one candidates can learn.
+
+    Bad: the option sharing most words with the others is the key in 34 % of 219 items (z +3.1).
+    Good: every probe within luck of 25 %.
+    """
+    from ...probes import PROBES
+
+    by_type: dict[str, list[list[Any]]] = defaultdict(list)
+    for it in ctx.bank.items:
+        if it.status != Status.RETIRED:
+            f = features_of(ctx, "IW019", it, opts)
+            if f[1]:
+                by_type[it.type].append(f)
+    names = {c: u.name for c, u in PROBES.by_code().items()}
+    for typ, group in sorted(by_type.items()):
+        if len(group) < opts["min_items"]:
+            continue
+        expect = sum(f[0] for f in group)
+        sd = sum(f[0] * (1 - f[0]) for f in group) ** 0.5
+        for code, name in names.items():
+            hits = sum(f[1].get(code, 0.0) for f in group)
+            z = (hits - expect) / sd if sd else 0.0
+            if abs(z) > opts["max_z"]:
+                yield Finding(
+                    f"probe {code} ({name}) finds the key of {hits / len(group):.0%} of"
+                    f" {len(group)} {typ} items, chance {expect / len(group):.0%} (z {z:+.1f});"
+                    " candidates can learn this cue; run `qbank probe` and vary it when revising",
                     target="bank",
                 )
 
@@ -267,16 +268,26 @@ RENAMED = {
 }
 
 
-@rule("IW018", "naming.outline", options={"renamed": RENAMED})
+FORMERLY = {
+    "Dataplex Universal Catalog": "Knowledge Catalog",
+}
+
+
+@rule("IW018", "naming.outline", options={"renamed": RENAMED, "formerly": FORMERLY})
 def outline_names(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Finding]:
     """Products are named as in the exam outline, the same way in every item. Google renamed
     Vertex AI and several of its products in 2026 (Gemini Enterprise Agent Platform, Agent
     Studio, Agent Search, ...); the certification follows its outline, which keeps the Vertex AI
-    names, so items use those (``renamed`` maps each new name to the outline's). References may
-    point to either documentation site.
+    names, so items use those (``renamed`` maps each new name to the outline's). A product the
+    outline does not name goes by its current name in Google's documentation; when it was
+    renamed recently, the former name follows in parentheses so that candidates who studied
+    older material recognise it (``formerly`` maps each former name to the current one).
+    References may point to either documentation site.
 
     Bad: "Deploy the model to an Agent Platform endpoint."
     Good: "Deploy the model to a Vertex AI endpoint."
+    Bad: "A data profile scan in Dataplex Universal Catalog."
+    Good: "A data profile scan in Knowledge Catalog (formerly Dataplex Universal Catalog)."
     """
     texts = [(("stem",), item.stem)] + [
         (("options", n, "text"), o.text) for n, o in enumerate(item.options)
@@ -292,3 +303,13 @@ def outline_names(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Finding]
                     path,
                 )
                 break
+    for path, text in texts:
+        for former, current in dict(opts["formerly"]).items():
+            if former in text.replace(f"(formerly {former})", ""):
+                where = "the stem" if path == ("stem",) else f"option {item.options[path[1]].id}"
+                yield Finding(
+                    f"{where} says {former!r}, which Google renamed {current!r}; write"
+                    f" '{current} (formerly {former})' (see the naming policy in the authoring"
+                    " guide)",
+                    path,
+                )
