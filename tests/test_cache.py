@@ -122,9 +122,7 @@ def test_a_cache_file_cannot_make_qbank_run_code(bank: TmpBank, tmp_path: Path) 
             return (marker.write_text, ("pwned",))
 
     body = pickle.dumps({"format": cache_mod.FORMAT, "salt": "x", "entries": Payload()})
-    import hashlib
-
-    planted = cache_mod.MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+    planted = cache_mod.MAGIC + cache_mod._sign(body) + b"\n" + body  # even correctly signed
     assert cache_mod.decode_file(planted) is None
     _cache_file(bank).parent.mkdir(parents=True, exist_ok=True)
     _cache_file(bank).write_bytes(planted)
@@ -306,3 +304,68 @@ def test_items_from_the_cache_load_their_text_on_demand(bank: TmpBank) -> None:
         validate_bank(bank.root, use_cache=True).bank.by_id["PMLE-0901"], status="review"
     )
     assert changed.status == "review" and changed.stem == cold["PMLE-0901"].stem
+
+
+def test_a_cache_file_from_elsewhere_is_not_trusted(bank: TmpBank, monkeypatch) -> None:
+    """Cache files are signed with a key of this user kept outside the checkout: a cache that
+    says a broken file is clean, committed to a pull request by someone else, is rebuilt."""
+    bad = bank.write(item_data("PMLE-0901", options=item_data()["options"][:3]))  # V101
+    validate_bank(bank.root, use_cache=True)
+    path = _cache_file(bank)
+    raw = cache_mod.decode_file(path.read_bytes())
+    for entry in raw["entries"].values():
+        entry[2]["diags"] = []
+    monkeypatch.setattr(cache_mod, "_KEY", b"k" * 32)  # the forger's own key
+    forged = cache_mod.encode_file(raw)
+    monkeypatch.undo()
+    path.write_bytes(forged)
+    assert cache_mod.decode_file(forged) is None
+    assert "V101" in _codes(validate_bank(bank.root, use_cache=True))
+    assert bad.exists()
+
+
+def test_duplicate_ids_are_linted_file_by_file(bank: TmpBank) -> None:
+    """Two files with one id (V201): each is linted on its own content, with or without cache."""
+    clean = item_data("PMLE-0001", goal="1.1.1")
+    bank.write(clean, bank.folder("1.1.1") / "PMLE-0001-copy.yaml")
+    broken = item_data("PMLE-0001", goal="1.1.1")
+    broken["options"][3]["text"] = "None of the above"
+    bank.write(broken)
+
+    def iw001(use_cache: bool) -> list[str]:
+        ws = validate_bank(bank.root, use_cache=use_cache).workspace
+        report = lint_bank(ws, use_cache=use_cache)
+        return sorted(d.path.rsplit("/", 1)[-1] for d in report.diagnostics if d.code == "IW001")
+
+    assert iw001(False) == ["PMLE-0001.yaml"]
+    assert iw001(True) == ["PMLE-0001.yaml"]  # cold cache
+    assert iw001(True) == ["PMLE-0001.yaml"]  # warm cache
+
+
+def test_lazy_text_is_checked_against_the_validated_hash(bank: TmpBank) -> None:
+    """When the cached copy of an item is gone, its text is read from the file only if the file
+    still has the hash it was validated with; a lost copy file is rebuilt, not re-read forever."""
+    from toolkit.errors import DataError
+
+    path = bank.write(item_data("PMLE-0901", goal="1.1.1"))
+    validate_bank(bank.root, use_cache=True)
+    blobs = bank.root / cache_mod.DIRNAME / "validate-items.bin"
+    blobs.unlink()
+    rebuilt = validate_bank(bank.root, use_cache=True).bank.by_id["PMLE-0901"]
+    assert blobs.is_file() and rebuilt.stem  # parsed again and stored again
+    lazy = validate_bank(bank.root, use_cache=True).bank.by_id["PMLE-0901"]
+    blobs.unlink()
+    path.write_text(path.read_text().replace("retailer", "wholesaler"))
+    with pytest.raises(DataError, match="changed while qbank was reading"):
+        _ = lazy.stem
+    with pytest.raises(DataError):  # the same error again, not a KeyError
+        _ = lazy.options
+
+
+def test_the_library_leaves_the_garbage_collector_as_it_was(bank: TmpBank) -> None:
+    import gc
+
+    before = gc.get_freeze_count()
+    validate_bank(bank.root, use_cache=True)
+    lint_bank(validate_bank(bank.root, use_cache=True).workspace, use_cache=True)
+    assert gc.get_freeze_count() == before and gc.isenabled()

@@ -12,18 +12,19 @@ file's *stat signature* (size, modification and status-change times in nanosecon
 When the signature is the same, the file is not read again; otherwise it is read and hashed,
 and only a different hash is a miss. The status-change time cannot be set by tools that
 preserve modification times (``touch -r``, ``cp -p``, ``git checkout``), and a file changed
-within :data:`RACY_NS` of the cache being written is stored without a signature, so it is
-hashed again next time (git's "racily clean" rule).
+within :data:`RACY_NS` before the run started (or during it) is stored without a signature, so
+it is hashed again next time (git's "racily clean" rule).
 
 It can never hide a problem:
 
 - every entry is keyed by the file's content hash, so any change to a file misses;
 - the whole cache is keyed by a *salt*: the qbank version, the source of the toolkit, the
   schema files, the blueprint and the configuration; any change to one of them starts afresh;
-- a cache file starts with a format line and the SHA-256 of its body, checked on load; a
-  corrupt, truncated or foreign file is ignored and rebuilt, never trusted. The body is a
-  pickle of plain data only (dicts, lists, strings, numbers, bytes): the loader refuses any
-  class or function reference, so a cache file cannot make qbank run code;
+- a cache file starts with a format line and an HMAC-SHA256 of its body, keyed by a secret of
+  the user kept outside every checkout; a corrupt, truncated, foreign or forged file (one
+  committed to a pull request, say) does not verify and is ignored and rebuilt, never trusted.
+  The body is a pickle of plain data only (dicts, lists, strings, numbers, bytes): the loader
+  refuses any class or function reference, so a cache file cannot make qbank run code;
 - writes are atomic (temporary file and rename), so an interrupted run leaves the old cache.
 
 The cache lives in ``.qbank_cache/`` beside ``blueprint.yaml`` (git-ignored).
@@ -35,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import hmac
 import io
 import os
 import pickle
@@ -101,19 +103,25 @@ def salt(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+FREEZE_AFTER_LOAD = False
+"""Set by the command line (a short-lived process): after loading, move the survivors out of the
+collector's reach with ``gc.freeze``. Library callers (notebooks, tests) keep a normal collector."""
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while many long-lived objects are built (cache
     entries, items): it would otherwise scan the growing heap again and again. Afterwards the
-    survivors are frozen (``gc.freeze``), so later collections do not scan them either; they
-    live as long as the command anyway."""
+    survivors are frozen (``gc.freeze``) when :data:`FREEZE_AFTER_LOAD` is set (the CLI), so later
+    collections do not scan them either; they live as long as the command anyway."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
-            gc.freeze()
+            if FREEZE_AFTER_LOAD:
+                gc.freeze()
             gc.enable()
 
 
@@ -137,19 +145,57 @@ _LOAD_ERRORS = (
 )
 
 
+_KEY: bytes | None = None
+
+
+def _signing_key() -> bytes:
+    """A secret of this user on this machine, kept outside every checkout
+    (``$XDG_CACHE_HOME/qbank/key`` or ``~/.cache/qbank/key``), made on first use. Cache files are
+    signed with it, so a cache file that arrives with a checkout (a forged one committed to a pull
+    request, say) never verifies and is rebuilt. Without a writable home folder the key lives for
+    one process only (the cache then helps nobody, and hides nothing)."""
+    global _KEY
+    if _KEY is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        path = Path(base) / "qbank" / "key"
+        try:
+            key = path.read_bytes()
+            if len(key) < 32:
+                raise ValueError("short key")
+        except (OSError, ValueError):
+            key = os.urandom(32)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(key)
+            except OSError:
+                with contextlib.suppress(OSError):  # another process made it first
+                    theirs = path.read_bytes()
+                    key = theirs if len(theirs) >= 32 else key
+        _KEY = key
+    return _KEY
+
+
+def _sign(body: bytes) -> bytes:
+    return hmac.new(_signing_key(), body, hashlib.sha256).hexdigest().encode()
+
+
 def encode_file(obj: Any) -> bytes:
-    """The bytes of a cache file holding ``obj`` (plain data): format line, checksum, body."""
+    """The bytes of a cache file holding ``obj`` (plain data): format line, HMAC-SHA256 of the
+    body with this user's key (see :func:`_signing_key`), body."""
     body = pickle.dumps(obj, protocol=5)
-    return MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+    return MAGIC + _sign(body) + b"\n" + body
 
 
 def decode_file(raw: bytes) -> Any | None:
-    """The data of a cache file, or None when it is not a valid cache file of this format."""
+    """The data of a cache file, or None when it is not a valid cache file of this format signed
+    with this user's key (damaged, truncated, foreign or forged)."""
     n = len(MAGIC)
     if not raw.startswith(MAGIC) or raw[n + 64 : n + 65] != b"\n":
         return None
     body = raw[n + 65 :]
-    if hashlib.sha256(body).hexdigest().encode() != raw[n : n + 64]:
+    if not hmac.compare_digest(_sign(body), raw[n : n + 64]):
         return None
     try:
         return _PlainUnpickler(io.BytesIO(body)).load()
@@ -269,6 +315,7 @@ class FileCache:
         self._blobs: _Store | None = None
         self.hits = 0
         self.misses = 0
+        self.started = time.time_ns()  # files changed after this may change again unseen
         if self.path is not None:
             self._store = _Store(self.path, run_salt)
             self._entries = {
@@ -277,7 +324,7 @@ class FileCache:
                 if isinstance(v, list) and len(v) == 3 and isinstance(v[0], str)
             }
             if len(self._entries) != len(self._store.data) or (
-                not self._store.valid and self.path.exists()
+                not self._store.valid and os.path.exists(self.path)
             ):
                 self._store.valid = False  # damaged or stale: rewrite it whole
                 self._store.changed.add("")
@@ -340,6 +387,10 @@ class FileCache:
             self._blobs = _Store(self.blob_path, self.salt)
         return self._blobs
 
+    def blobs_present(self) -> bool:
+        """Whether the blob file exists (a lost one means every blob must be made again)."""
+        return self.blob_path is not None and os.path.exists(self.blob_path)
+
     def blob(self, key: str, sha: str) -> Any | None:
         """The blob stored for ``key`` at content hash ``sha``, or None."""
         if self.blob_path is None:
@@ -357,7 +408,7 @@ class FileCache:
         for k in gone:
             del self._entries[k]
             store.mark(k)
-        racy = time.time_ns() - RACY_NS
+        racy = self.started - RACY_NS
         for k, e in self._entries.items():
             if e[1] is not None and max(e[1][1], e[1][2]) >= racy:
                 e[1] = None  # changed just now: hash it again next time

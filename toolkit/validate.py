@@ -198,8 +198,11 @@ def _loader(cache: FileCache, key: str, sha: str, fs: str, shown: str) -> Callab
         record = cache.blob(key, sha)
         if record is not None:
             return Item.from_record(record, shown)
-        doc, problems = parse_file(fs, shown, "item")
-        if doc is None or problems:
+        from .cache import digest
+
+        raw = _read(fs)
+        doc, problems = parse_bytes(raw, shown, "item") if isinstance(raw, bytes) else (None, [])
+        if not isinstance(raw, bytes) or digest(raw) != sha or doc is None or problems:
             raise DataError(
                 f"{shown} changed while qbank was reading the bank; run the command again",
                 diagnostics=problems,
@@ -296,6 +299,9 @@ def validate_bank(
         misses: list[tuple[str, str, str]] = []
         miss_keys: list[tuple[str, StatSig | None]] = []
         cwd = os.getcwd()
+        # the parsed items of unchanged files live in the blob file; if it was lost, parse
+        # every file again (which writes it anew) rather than re-read them one by one later
+        blobs_lost = build_bank and cache.enabled and not cache.blobs_present()
         items_prefix = str(items_root) + os.sep
         shown_prefix = _display_fast(items_root, cwd) + "/"
         for f in files:
@@ -320,6 +326,8 @@ def validate_bank(
 
                         sha = digest(raw)
                         hit = cache.get(key, sha, sig)
+            if hit is not None and blobs_lost and hit["head"] is not None:
+                hit = None
             if hit is None:
                 misses.append((fs, shown, "item"))
                 miss_keys.append((key, sig))
@@ -337,7 +345,7 @@ def validate_bank(
                     else ItemHead(head[0], tuple(head[8]))
                 )
                 entries.append((item, doc))
-                digests[item.id] = sha
+                digests[shown] = sha
         for (doc, file_diags, sha), (key, sig) in zip(
             _parse_many(misses, n_workers), miss_keys, strict=True
         ):
@@ -348,7 +356,7 @@ def validate_bank(
                 assert doc is not None
                 item = Item.from_dict(doc.data, doc.path)
                 entries.append((item, doc))
-                digests[item.id] = sha
+                digests[item.path] = sha
                 if ctx is not None:
                     for c in item_checks:
                         found.extend(c.func(item, doc, ctx))

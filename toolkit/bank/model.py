@@ -203,10 +203,10 @@ class LazyItem(Item):
         return obj
 
     def _load(self) -> None:
-        loader = self.__dict__.pop("_loader")
-        full = loader()
+        full = self.__dict__["_loader"]()  # on failure the loader stays, to fail the same way
         for name in HEAVY:
             self.__dict__.setdefault(name, getattr(full, name))
+        del self.__dict__["_loader"]
 
     def _as_item(self) -> Item:
         return Item(*(getattr(self, f.name) for f in fields(Item)))

@@ -27,7 +27,8 @@ class Workspace:
     """Parsed source document of each valid item, by id."""
     blueprint_source: YamlDocument | None = field(default=None, repr=False)
     digests: Mapping[str, str] = field(default_factory=dict, repr=False)
-    """SHA-256 of each valid item file's bytes, by id (what per-file caches are keyed by)."""
+    """SHA-256 of each valid item file's bytes, by the item's ``path`` (what per-file caches
+    are keyed by; not by id, which two files may share by mistake)."""
 
     @property
     def root(self) -> Path:

@@ -99,6 +99,9 @@ def report_error(exc: QbankError) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .. import cache
+
+    cache.FREEZE_AFTER_LOAD = True  # a short-lived process: see toolkit.cache.gc_paused
     try:
         rv = cli.main(args=argv, prog_name="qbank", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from .registry import FEATURES, Finding, Rule, rules_by_code
 @dataclass(frozen=True)
 class LintContext:
     """What rules may look at: the bank, git history, and the per-item features of bank rules
-    (``features[code][item_id]``, computed by the rule's :func:`~.registry.item_features`
+    (``features[code][id(item)]``, computed by the rule's :func:`~.registry.item_features`
     function and cached per item file)."""
 
     bank: Bank
@@ -154,10 +155,14 @@ def lint_bank(
         features[r.code] = {}
     with gc_paused():
         selected = {i.id for i in items}
+        # items that share an id (V201) are linted but never cached: their results could mix
+        id_counts = Counter(i.id for i in bank.items)
+        duplicated = {k for k, n in id_counts.items() if n > 1}
         for it in bank.items:
             doc = workspace.sources.get(it.id)
-            sha = workspace.digests.get(it.id) or (digest(doc.text.encode()) if doc else "")
-            hit = cache.get(it.id, sha) if sha else None
+            key = it.path or it.id
+            sha = workspace.digests.get(it.path) or (digest(doc.text.encode()) if doc else "")
+            hit = cache.get(key, sha) if sha and it.id not in duplicated else None
             payload: dict[str, Any] = hit if hit is not None else {}
             changed = False
             if it.id in selected:
@@ -185,10 +190,10 @@ def lint_bank(
             for r in feature_rules:
                 c = cached_features.get(r.code)
                 if c is not None and c[0] == feature_setting[r.code]:
-                    features[r.code][it.id] = c[1]  # type: ignore[index]
+                    features[r.code][id(it)] = c[1]  # type: ignore[index]
                 else:
                     value = FEATURES[r.code](it, config.options(r))
-                    features[r.code][it.id] = value  # type: ignore[index]
+                    features[r.code][id(it)] = value  # type: ignore[index]
                     if new_features is None:
                         new_features = dict(cached_features)
                     new_features[r.code] = [feature_setting[r.code], value]

@@ -94,9 +94,10 @@ def item_features(code: str) -> Callable[[FeatureFunc], FeatureFunc]:
 
 
 def features_of(ctx: Any, code: str, item: Any, opts: Mapping[str, Any]) -> Any:
-    """The features of ``item`` for rule ``code``: from ``ctx.features`` (the engine's cache)
-    when there, else computed now (a rule called directly, e.g. from a notebook)."""
-    got = ctx.features.get(code, {}).get(item.id)
+    """The features of ``item`` for rule ``code``: from ``ctx.features`` (the engine's cache,
+    keyed by the item object, since two files may share an id by mistake) when there, else
+    computed now (a rule called directly, e.g. from a notebook)."""
+    got = ctx.features.get(code, {}).get(id(item))
     return got if got is not None else FEATURES[code](item, opts)
 
 
