@@ -101,7 +101,15 @@ def report_error(exc: QbankError) -> int:
 def main(argv: list[str] | None = None) -> int:
     from .. import cache
 
-    cache.FREEZE_AFTER_LOAD = True  # a short-lived process: see toolkit.cache.gc_paused
+    before = cache.FREEZE_AFTER_LOAD
+    cache.FREEZE_AFTER_LOAD = True  # one command, then exit: see toolkit.cache.gc_paused
+    try:
+        return _main(argv)
+    finally:
+        cache.FREEZE_AFTER_LOAD = before
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         rv = cli.main(args=argv, prog_name="qbank", standalone_mode=False)
     except click.exceptions.Exit as exc:
