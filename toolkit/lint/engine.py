@@ -160,7 +160,7 @@ def lint_bank(
         duplicated = {k for k, n in id_counts.items() if n > 1}
         for it in bank.items:
             doc = workspace.sources.get(it.id)
-            key = it.path or it.id
+            key = it.id  # ids shared by two files (V201) are never cached, below
             sha = workspace.digests.get(it.path) or (digest(doc.text.encode()) if doc else "")
             hit = cache.get(key, sha) if sha and it.id not in duplicated else None
             payload: dict[str, Any] = hit if hit is not None else {}
