@@ -237,6 +237,7 @@ class _Store:
         self.delta_keys: set[str] = set()
         self.changed: set[str] = set()
         self.valid = False  # a main file of this salt was found
+        self.rewrite = False  # damaged entries were dropped: write the main file anew
         main = _read_file(path, run_salt)
         if main is None:
             return
@@ -255,11 +256,15 @@ class _Store:
     def mark(self, key: str) -> None:
         self.changed.add(key)
 
+    @property
+    def needs_save(self) -> bool:
+        return bool(self.changed) or self.rewrite
+
     def save(self) -> None:
         from .io import atomic_write_bytes
 
         pending = self.delta_keys | self.changed
-        if self.valid and len(pending) <= max(64, len(self.data) // 10):
+        if self.valid and not self.rewrite and len(pending) <= max(64, len(self.data) // 10):
             entries = {k: self.data.get(k) for k in sorted(pending)}
             atomic_write_bytes(
                 self.delta_path,
@@ -289,6 +294,7 @@ class _Store:
             self.delta_path.unlink(missing_ok=True)
             self.delta_keys = set()
             self.valid = True
+            self.rewrite = False
         self.changed = set()
 
 
@@ -326,8 +332,7 @@ class FileCache:
             if len(self._entries) != len(self._store.data) or (
                 not self._store.valid and os.path.exists(self.path)
             ):
-                self._store.valid = False  # damaged or stale: rewrite it whole
-                self._store.changed.add("")
+                self._store.rewrite = True  # damaged or stale: rewrite it whole
 
     @property
     def enabled(self) -> bool:
@@ -418,9 +423,8 @@ class FileCache:
             for k in [k for k in blobs.data if k not in self._entries]:
                 del blobs.data[k]
                 blobs.mark(k)
-        if not store.changed and not (blobs is not None and blobs.changed):
+        if not store.needs_save and not (blobs is not None and blobs.changed):
             return
-        store.changed.discard("")
         store.data = self._entries
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
@@ -429,9 +433,6 @@ class FileCache:
                 gitignore.write_text("*\n", encoding="utf-8")
             if blobs is not None and blobs.changed:
                 blobs.save()
-            if not store.valid:
-                store.changed.add("")  # force a whole rewrite
-                store.valid = False
             store.save()
         except OSError:  # a read-only checkout: run without a cache
             return

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from math import comb
 
 from .bank.model import Item
-from .lint.text import STOP, norm_tokens
+from .lint.text import content_words
 from .registry import Registry, Unit
 from .vocab import ItemType, Status
 
@@ -31,10 +31,6 @@ ProbeFunc = Callable[[Item], list[float]]
 Probe = Unit[ProbeFunc]
 
 PROBES: Registry[ProbeFunc] = Registry("probe", modules=("toolkit.probes",))
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in norm_tokens(text) if len(w) > 2 and w not in STOP}
 
 
 def probe(code: str, name: str) -> Callable[[ProbeFunc], ProbeFunc]:
@@ -58,7 +54,7 @@ def shortest(item: Item) -> list[float]:
 def convergence(item: Item) -> list[float]:
     """Pick the option that shares most words with the other options: when each distractor
     changes one element of the key, the key is the "centre" of the options."""
-    words = [_words(o.text) for o in item.options]
+    words = [content_words(o.text) for o in item.options]
     scores = []
     for i, w in enumerate(words):
         others = [x for j, x in enumerate(words) if j != i]
@@ -70,16 +66,16 @@ def convergence(item: Item) -> list[float]:
 def stem_echo(item: Item) -> list[float]:
     """Pick the option whose words the stem uses most (share of the option's content words
     that also occur in the stem): the key that repeats the stem's distinctive words."""
-    stem = _words(item.stem)
-    return [len(w & stem) / max(1, len(w)) for w in (_words(o.text) for o in item.options)]
+    stem = content_words(item.stem)
+    return [len(w & stem) / max(1, len(w)) for w in (content_words(o.text) for o in item.options)]
 
 
 @probe("TW05", "unique-echo")
 def unique_echo(item: Item) -> list[float]:
     """Pick the option with most stem words that no other option uses (an echo only the key
     has)."""
-    stem = _words(item.stem)
-    words = [_words(o.text) & stem for o in item.options]
+    stem = content_words(item.stem)
+    words = [content_words(o.text) & stem for o in item.options]
     return [
         float(len(w - set().union(*(x for j, x in enumerate(words) if j != i))))
         for i, w in enumerate(words)

@@ -284,7 +284,7 @@ def validate_bank(
 
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     ctx = checks.CheckContext(blueprint, str(items_root.absolute())) if blueprint else None
-    from .cache import FileCache, gc_paused, salt, stat_signature
+    from .cache import FileCache, digest, gc_paused, salt, stat_signature
 
     with gc_paused():
         cache = FileCache(
@@ -322,8 +322,6 @@ def validate_bank(
                 else:
                     raw = _read(fs)
                     if isinstance(raw, bytes):
-                        from .cache import digest
-
                         sha = digest(raw)
                         hit = cache.get(key, sha, sig)
             if hit is not None and blobs_lost and hit["head"] is not None:

@@ -102,3 +102,9 @@ STOP = frozenset(
     ]
 )
 """Function words left out when items are compared by their content words."""
+
+
+def content_words(text: str) -> set[str]:
+    """The distinct casefolded words of ``text`` longer than two letters, function words left out
+    (what the cue rules and the test-wiseness probes compare)."""
+    return {w for w in norm_tokens(text) if len(w) > 2 and w not in STOP}

@@ -12,7 +12,7 @@ from ...vocab import ItemType, Status
 from ..engine import LintContext
 from ..registry import Finding, features_of, item_features, rule
 from ..similarity import concat, hash_set, incidence
-from ..text import STOP, norm_tokens
+from ..text import content_words
 
 Opts = dict[str, Any]
 
@@ -165,17 +165,13 @@ def template_leftover(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Find
             )
 
 
-def _content_words(text: str) -> set[str]:
-    return {w for w in norm_tokens(text) if len(w) > 2 and w not in STOP}
-
-
 @item_features("IW017")
 def key_and_rationale_words(item: Item, opts: Opts) -> list[bytes]:
     """The content words of the key's text and of all rationales, hashed (cached per file)."""
     key = " ".join(o.text for o in item.options if o.correct)
     return [
-        hash_set(_content_words(key)),
-        hash_set(_content_words(" ".join(o.rationale for o in item.options))),
+        hash_set(content_words(key)),
+        hash_set(content_words(" ".join(o.rationale for o in item.options))),
     ]
 
 
