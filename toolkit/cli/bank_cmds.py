@@ -117,19 +117,39 @@ def list_items(
     is_flag=True,
     help="Only the options (no stem, no key): the reviewers' options-only probe.",
 )
-def show(bank_dir: str, item_ids: tuple[str, ...], no_key: bool, options_only: bool) -> None:
+@click.option(
+    "--masked",
+    is_flag=True,
+    help="No key, and product names, settings and code replaced by tokens such as [T3]: the"
+    " test-wise probe without product knowledge.",
+)
+def show(
+    bank_dir: str, item_ids: tuple[str, ...], no_key: bool, options_only: bool, masked: bool
+) -> None:
     """Print items in full (or without their key, for screen sharing and blind review)."""
     from ..itemtext import item_text
+    from ..masking import common_words
     from ..suggest import did_you_mean
 
     bank = _load(bank_dir)
+    common: frozenset[str] = frozenset()
+    if masked:
+        common = common_words(t for i in bank.items for t in (i.stem, *(o.text for o in i.options)))
     out = []
     for item_id in item_ids:
         if item_id not in bank.by_id:
             raise QbankUsageError(
                 f"no item {item_id!r} in {bank_dir}{did_you_mean(item_id, bank.by_id)}"
             )
-        out.append(item_text(bank.by_id[item_id], show_key=not no_key, options_only=options_only))
+        out.append(
+            item_text(
+                bank.by_id[item_id],
+                show_key=not no_key,
+                options_only=options_only,
+                masked=masked,
+                common=common,
+            )
+        )
     click.echo("\n".join(out), nl=False)
 
 
