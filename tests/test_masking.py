@@ -43,6 +43,13 @@ def test_code_identifiers_masked_ordinary_words_in_code_kept() -> None:
     assert out.count("`") == 2
 
 
+def test_names_seen_only_in_code_are_not_ordinary_words() -> None:
+    common = common_words(["install `cloudml-hypertune` and report with `hypertune`", "the team"])
+    assert "hypertune" not in common and "team" in common
+    (out,) = mask(["Report the metric with `cloudml-hypertune` as the team does"], common).texts
+    assert "hypertune" not in out and "cloudml" not in out and "the team" in out
+
+
 def test_flags_machine_types_and_acronyms_are_terms() -> None:
     (out,) = mask(["Set --max-replica-count on n1-standard-4 with an A100 and CMEK"], COMMON).texts
     for term in ("--max-replica-count", "n1-standard-4", "A100", "CMEK"):

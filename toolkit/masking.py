@@ -42,7 +42,7 @@ _TOKEN = re.compile(r"--?[A-Za-z][\w.-]*|[A-Za-z0-9][\w./-]*[\w]|[A-Za-z0-9]")
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$|\n\s*$|^\s*$|\(\s*$|[\"']\s*$|[-*]\s+$")
 # inner capitals, a letter next to a digit (A100, v5e, n1-standard-4), _ or . joiners, flags, a/b
 _TECH = re.compile(r"[a-z][A-Z]|[A-Za-z]\d|\d[A-Za-z]|[_.]\w|^--?|\w/\w")
-_CODE_WORD = re.compile(r"[A-Za-z_][\w.]*\w|[A-Za-z_]")
+_CODE_WORD = re.compile(r"[A-Za-z_][\w.-]*\w|[A-Za-z_]")
 _CHOOSE = re.compile(r"\((?:choose|select)\s+\w+\.?\)", re.IGNORECASE)
 
 
@@ -159,8 +159,9 @@ _LOWER_WORD = re.compile(r"\b[a-z][a-z']*\b")
 
 
 def common_words(texts: Iterable[str]) -> frozenset[str]:
-    """Words that occur in lower case in ``texts`` (the bank's ordinary vocabulary)."""
+    """Words that occur in lower case in ``texts`` outside code spans (the bank's ordinary
+    vocabulary; a package named in backticks elsewhere does not make its name ordinary)."""
     found: set[str] = set()
     for t in texts:
-        found.update(_LOWER_WORD.findall(t))
+        found.update(_LOWER_WORD.findall(_CODE.sub(" ", t)))
     return frozenset(found)
