@@ -85,3 +85,11 @@ def test_show_masked_hides_key_rationales_and_products(tmp_bank: TmpBank) -> Non
     assert "ARIMA_PLUS" not in res.output and "BigQuery" not in res.output
     assert "*" not in res.output and "Key:" not in res.output and "explained" not in res.output
     assert "B. Run [T" in res.output
+
+
+def test_acronyms_in_hyphenated_words_and_at_references_are_terms() -> None:
+    stem = "Copies go host-to-GPU and the client calls model@production on a GPU-bound 28-day job."
+    (out,) = mask([stem], COMMON).texts
+    for term in ("GPU", "model@production", "production"):
+        assert term not in out
+    assert "28-day" in out and "client calls" in out
