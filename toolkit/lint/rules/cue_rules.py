@@ -3,6 +3,7 @@ over from the ``qbank new`` template, and items on the same goal that answer eac
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -266,7 +267,11 @@ RENAMED = {
 
 FORMERLY = {
     "Dataplex Universal Catalog": "Knowledge Catalog",
+    # 2026: Dataproc on Compute Engine and Serverless for Apache Spark became one product
+    "Dataproc": "Managed Service for Apache Spark",
 }
+
+_FORMERLY_NOTE = re.compile(r"\(formerly\s[^)]*\)")
 
 
 @rule("IW018", "naming.outline", options={"renamed": RENAMED, "formerly": FORMERLY})
@@ -284,6 +289,7 @@ def outline_names(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Finding]
     Good: "Deploy the model to a Vertex AI endpoint."
     Bad: "A data profile scan in Dataplex Universal Catalog."
     Good: "A data profile scan in Knowledge Catalog (formerly Dataplex Universal Catalog)."
+    Good: "A Managed Service for Apache Spark (formerly Dataproc Serverless) batch."
     """
     texts = [(("stem",), item.stem)] + [
         (("options", n, "text"), o.text) for n, o in enumerate(item.options)
@@ -301,7 +307,7 @@ def outline_names(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Finding]
                 break
     for path, text in texts:
         for former, current in dict(opts["formerly"]).items():
-            if former in text.replace(f"(formerly {former})", ""):
+            if former in _FORMERLY_NOTE.sub("", text):
                 where = "the stem" if path == ("stem",) else f"option {item.options[path[1]].id}"
                 yield Finding(
                     f"{where} says {former!r}, which Google renamed {current!r}; write"
