@@ -12,8 +12,9 @@ A term is found by its form, not from a product list (lists go stale with every 
 
 - in a code span (backticks), each identifier that is not an ordinary lower-case word;
 - a word with inner capitals, a letter beside a digit, or joiners (``BigQuery``, ``ML.PREDICT``,
-  ``n1-standard-4``, ``A100``, ``max_replica_count``, ``--flag``, ``Pub/Sub``, ``model@production``), or
-  an acronym of two or more capitals (``TPU``, ``CMEK``), also inside a hyphenated word (``host-to-GPU``); "28-day", "on-demand" and "12,000" stay readable;
+  ``n1-standard-4``, ``A100``, ``max_replica_count``, ``--flag``, ``Pub/Sub``,
+  ``model@production``), or an acronym of two or more capitals (``TPU``, ``CMEK``), also as part
+  of a hyphenated word (``host-to-GPU``); "28-day", "on-demand" and "12,000" stay readable;
 - a run of capitalised words (``Vertex AI Model Monitoring``, ``Cloud Storage``, ``Pub/Sub``),
   joined by ``/`` or lower-case connectors such as "for" inside the run;
 - a single capitalised word, except at the start of a sentence when the word also occurs in lower
@@ -37,7 +38,7 @@ KEEP = frozenset(
 CONNECTORS = frozenset({"for", "of", "on", "and", "in", "with"})
 
 _CODE = re.compile(r"`[^`\n]+`")
-# a "word": letters, digits and the joiners . _ - / (a leading -- for flags)
+# a "word": letters, digits and the joiners . _ - / @ (a leading -- for flags)
 _TOKEN = re.compile(r"--?[A-Za-z][\w.-]*|[A-Za-z0-9][\w./@-]*[\w]|[A-Za-z0-9]")
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$|\n\s*$|^\s*$|\(\s*$|[\"']\s*$|[-*]\s+$")
 # inner capitals, a letter next to a digit (A100, v5e, n1-standard-4), _ or . joiners, flags, a/b
@@ -61,10 +62,9 @@ def _is_cap(word: str) -> bool:
 def _is_technical(word: str) -> bool:
     if word in KEEP:
         return False
-    if len(word) >= 2 and word.isupper() and word.isalpha():
+    # an acronym, alone or as part of a hyphenated word: "TPU", "host-to-GPU", "GPU-bound"
+    if any(len(p) >= 2 and p.isupper() and p.isalpha() for p in word.split("-")):
         return True
-    if "-" in word and any(len(p) >= 2 and p.isupper() and p.isalpha() for p in word.split("-")):
-        return True  # an acronym inside a hyphenated word: "host-to-GPU", "GPU-bound"
     return bool(_TECH.search(word)) and any(c.isalpha() for c in word)
 
 

@@ -306,8 +306,9 @@ def outline_names(item: Item, ctx: LintContext, opts: Opts) -> Iterator[Finding]
                 )
                 break
     for path, text in texts:
+        unnoted = _FORMERLY_NOTE.sub("", text)  # the text without its "(formerly ...)" notes
         for former, current in dict(opts["formerly"]).items():
-            if former in _FORMERLY_NOTE.sub("", text):
+            if former in unnoted:
                 where = "the stem" if path == ("stem",) else f"option {item.options[path[1]].id}"
                 yield Finding(
                     f"{where} says {former!r}, which Google renamed {current!r}; write"
