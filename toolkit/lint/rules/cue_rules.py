@@ -269,6 +269,7 @@ FORMERLY = {
     "Dataplex Universal Catalog": "Knowledge Catalog",
     # 2026: Dataproc on Compute Engine and Serverless for Apache Spark became one product
     "Dataproc": "Managed Service for Apache Spark",
+    "Serverless for Apache Spark": "Managed Service for Apache Spark",
 }
 
 _FORMERLY_NOTE = re.compile(r"\(formerly\s[^)]*\)")
