@@ -270,6 +270,9 @@ FORMERLY = {
     # 2026: Dataproc on Compute Engine and Serverless for Apache Spark became one product
     "Dataproc": "Managed Service for Apache Spark",
     "Serverless for Apache Spark": "Managed Service for Apache Spark",
+    # 2026: Google AI Edge's PyTorch converter and quantizer took the LiteRT name
+    "AI Edge Torch": "LiteRT Torch",
+    "AI Edge Quantizer": "LiteRT Quantizer",
 }
 
 _FORMERLY_NOTE = re.compile(r"\(formerly\s[^)]*\)")
