@@ -107,3 +107,37 @@ def test_probe_per_item(tmp_bank: TmpBank) -> None:
     per_item = json.loads(res.output)
     assert per_item and all(set(v) == {"TW01"} for v in per_item.values())
     assert all(0.0 <= p <= 1.0 for v in per_item.values() for p in v.values())
+
+
+def test_explain_points_at_the_cue() -> None:
+    from toolkit.probes import explain_item, picked, unique_echoes
+
+    echo = _item(
+        ["Use Memorystore", "Use Bigtable", "Use the feature registry", "Use Spanner"],
+        0,
+        stem="The team keeps features in a feature registry already. Which serving store?",
+    )
+    assert unique_echoes(echo) == [set(), set(), {"feature", "registry"}, set()]
+    by_code = {p.code: p for p in explain_item(echo)}
+    assert by_code["TW05"].sure == ("C",) and by_code["TW05"].hit == 0.0
+    assert by_code["TW01"].sure == ("C",)
+    assert picked([1.0, 1.0, 0.0, 0.0], 1) == ([], [0, 1])
+    assert picked([2.0, 1.0, 1.0, 0.0], 2) == ([0], [1, 2])
+    assert picked([2.0, 1.0, 0.0], 2) == ([0, 1], [])
+
+
+def test_probe_explain_cli(tmp_bank: TmpBank) -> None:
+    populated_bank(tmp_bank, per_domain=1)
+    from toolkit.bank import load_bank
+
+    first = sorted(i.id for i in load_bank(tmp_bank.root).items)[0]
+    root = str(tmp_bank.root)
+    res = CliRunner().invoke(cli, ["probe", "--bank", root, "--explain", first])
+    assert res.exit_code == 0, res.output
+    assert first in res.output and "unique-echo" in res.output and "only one option" in res.output
+    res = CliRunner().invoke(cli, ["probe", "--bank", root, "--explain", first, "--format", "json"])
+    data = json.loads(res.output)[first]
+    assert set(data["probes"]) == set(PROBES.by_code()) and data["key"]
+    assert all(0.0 <= p["hit"] <= 1.0 for p in data["probes"].values())
+    res = CliRunner().invoke(cli, ["probe", "--bank", root, "--explain", "PMLE-9999"])
+    assert res.exit_code == 2 and "no such item" in res.output

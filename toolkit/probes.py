@@ -70,16 +70,21 @@ def stem_echo(item: Item) -> list[float]:
     return [len(w & stem) / max(1, len(w)) for w in (content_words(o.text) for o in item.options)]
 
 
+def unique_echoes(item: Item) -> list[set[str]]:
+    """For each option, the stem's content words that it uses and no other option does (what
+    TW05 counts; an author removing the cue makes every set empty or shares the words)."""
+    stem = content_words(item.stem)
+    words = [content_words(o.text) & stem for o in item.options]
+    return [
+        w - set().union(*(x for j, x in enumerate(words) if j != i)) for i, w in enumerate(words)
+    ]
+
+
 @probe("TW05", "unique-echo")
 def unique_echo(item: Item) -> list[float]:
     """Pick the option with most stem words that no other option uses (an echo only the key
     has)."""
-    stem = content_words(item.stem)
-    words = [content_words(o.text) & stem for o in item.options]
-    return [
-        float(len(w - set().union(*(x for j, x in enumerate(words) if j != i))))
-        for i, w in enumerate(words)
-    ]
+    return [float(len(w)) for w in unique_echoes(item)]
 
 
 def hit_probability(scores: Sequence[float], keys: Iterable[int], k: int) -> float:
@@ -95,6 +100,19 @@ def hit_probability(scores: Sequence[float], keys: Iterable[int], k: int) -> flo
     if not above <= keys or not keys - above <= tied or len(keys - above) != need:
         return 0.0
     return 1.0 / comb(len(tied), need)
+
+
+def picked(scores: Sequence[float], k: int) -> tuple[list[int], list[int]]:
+    """What a probe that picks the ``k`` highest scores takes: the options it takes for sure, and
+    the options tied at the cut among which it picks the rest at random (empty when no tie)."""
+    if not 0 < k <= len(scores):
+        return [], []
+    cut = sorted(scores, reverse=True)[k - 1]
+    above = [i for i, s in enumerate(scores) if s > cut]
+    tied = [i for i, s in enumerate(scores) if s == cut]
+    if len(above) + len(tied) == k:
+        return above + tied, []
+    return above, tied
 
 
 def chance(item: Item) -> float:
@@ -165,3 +183,41 @@ def item_hits(item: Item, codes: Sequence[str] | None = None) -> dict[str, float
     key = [n for n, o in enumerate(item.options) if o.correct]
     units = [PROBES.get(c) for c in codes] if codes else list(PROBES.by_code().values())
     return {u.code: hit_probability(u.func(item), key, len(key)) for u in units}
+
+
+@dataclass(frozen=True)
+class ProbePick:
+    """What one probe picks in one item, for an author revising it."""
+
+    code: str
+    name: str
+    sure: tuple[str, ...]
+    """Option ids the probe takes whatever the tie-break."""
+    tied: tuple[str, ...]
+    """Option ids tied at the cut; the probe takes the rest of its picks from these at random."""
+    hit: float
+    """Probability that the probe's pick is exactly the key."""
+
+
+def explain_item(item: Item, codes: Sequence[str] | None = None) -> list[ProbePick]:
+    """Per probe, which options it picks in ``item`` and how likely that is the key: the view an
+    author needs to see where a cue points (a probe that reliably picks a distractor is a cue
+    too, because candidates learn to avoid what it points at)."""
+    key = [n for n, o in enumerate(item.options) if o.correct]
+    k = len(key) or 1
+    units = [PROBES.get(c) for c in codes] if codes else list(PROBES.by_code().values())
+    ids = [o.id for o in item.options]
+    out = []
+    for u in units:
+        scores = u.func(item)
+        sure, tied = picked(scores, k)
+        out.append(
+            ProbePick(
+                u.code,
+                u.name,
+                tuple(ids[i] for i in sure),
+                tuple(ids[i] for i in tied),
+                hit_probability(scores, key, len(key)),
+            )
+        )
+    return out

@@ -20,6 +20,14 @@ from .common import bank_option, emit, format_option, load_report, out_option
     is_flag=True,
     help="One row per item: the probes that find its key (for authors revising items).",
 )
+@click.option(
+    "--explain",
+    "explain_ids",
+    multiple=True,
+    metavar="ID",
+    help="For these items (repeatable): which option each probe picks, and the stem words that "
+    "only one option repeats (the unique-echo cue to remove).",
+)
 @format_option(["table", "json"], default="table")
 @out_option
 def probe(
@@ -27,6 +35,7 @@ def probe(
     codes: tuple[str, ...],
     status: tuple[str, ...],
     per_item: bool,
+    explain_ids: tuple[str, ...],
     fmt: str,
     out: str | None,
 ) -> None:
@@ -45,6 +54,14 @@ def probe(
             raise click.UsageError(f"--select {c}: no such probe{hint}")
     bank = load_report(bank_dir, note_invalid=True).bank
     items = [i for i in bank.items if not status or i.status in status]
+    if explain_ids:
+        by_id = {i.id: i for i in bank.items}
+        for item_id in explain_ids:
+            if item_id not in by_id:
+                hint = did_you_mean(item_id, list(by_id))
+                raise click.UsageError(f"--explain {item_id}: no such item in {bank_dir}{hint}")
+        emit(_explain([by_id[i] for i in explain_ids], list(codes) or None, fmt), out)
+        return
     if per_item:
         hits = {i.id: item_hits(i, list(codes) or None) for i in items}
         if fmt == "json":
@@ -91,6 +108,44 @@ def probe(
         align="lllrrrrr",
     )
     emit(table + "\n", out)
+
+
+def _explain(items: list, codes: list[str] | None, fmt: str) -> str:  # type: ignore[type-arg]
+    """Render :func:`toolkit.probes.explain_item` and the unique stem echoes of ``items``."""
+    from ..probes import explain_item, unique_echoes
+
+    data = {}
+    for it in items:
+        echoes = {o.id: sorted(w) for o, w in zip(it.options, unique_echoes(it), strict=True) if w}
+        data[it.id] = {
+            "key": [o.id for o in it.options if o.correct],
+            "probes": {
+                p.code: {"name": p.name, "picks": list(p.sure), "tied": list(p.tied), "hit": p.hit}
+                for p in explain_item(it, codes)
+            },
+            "unique_echo": echoes,
+        }
+    if fmt == "json":
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+    parts = []
+    for item_id, d in data.items():
+        rows = [
+            (
+                code,
+                p["name"],
+                " + ".join(
+                    [" ".join(p["picks"])] * bool(p["picks"])
+                    + [f"one of {'/'.join(p['tied'])}"] * bool(p["tied"])
+                ),
+                f"{p['hit']:.2f}",
+            )
+            for code, p in d["probes"].items()
+        ]
+        head = f"{item_id} (key {', '.join(d['key'])})"
+        table = render_table(["probe", "name", "picks", "finds key"], rows, align="lllr")
+        echo = "; ".join(f"{o}: {', '.join(w)}" for o, w in d["unique_echo"].items())
+        parts.append(f"{head}\n{table}\nstem words only one option repeats: {echo or 'none'}\n")
+    return "\n".join(parts)
 
 
 commands = [probe]
