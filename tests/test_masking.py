@@ -93,3 +93,16 @@ def test_acronyms_in_hyphenated_words_and_at_references_are_terms() -> None:
     for term in ("GPU", "model@production", "production"):
         assert term not in out
     assert "28-day" in out and "client calls" in out
+
+
+def test_sentence_initial_hyphenated_ordinary_word_reads_as_elsewhere() -> None:
+    common = common_words(["a job with training-serving skew and drift on the data"])
+    stem = "The job has training-serving skew detection.\n\nWhich finding?"
+    opt = "Training-serving skew alerts fire on `price` in Vertex AI Model Monitoring."
+    m = mask([stem, opt], common)
+    assert "training-serving" in m.texts[0]
+    assert m.texts[1].startswith("Training-serving skew alerts")
+    assert "Vertex" not in m.texts[1] and "price" not in m.texts[1]
+    # a hyphenated word with a part the bank never uses in lower case is still a term
+    (out,) = mask(["Kubeflow-native pipelines run here."], common).texts
+    assert out.startswith("[T1]")

@@ -18,7 +18,8 @@ A term is found by its form, not from a product list (lists go stale with every 
 - a run of capitalised words (``Vertex AI Model Monitoring``, ``Cloud Storage``, ``Pub/Sub``),
   joined by ``/`` or lower-case connectors such as "for" inside the run;
 - a single capitalised word, except at the start of a sentence when the word also occurs in lower
-  case in ``common`` (the words the bank uses in lower case: "The", "Which", "Each" stay).
+  case in ``common`` (the words the bank uses in lower case: "The", "Which", "Each" stay; a
+  hyphenated word stays when each part does, so "Training-serving skew" reads as in the stem).
 
 Emphasis words of stems (NOT, EXCEPT, ...) and the "(Choose two.)" instruction stay readable.
 The heuristic masks some general words too (a capitalised "Kubernetes" and "Python" alike): the
@@ -72,6 +73,13 @@ def _sentence_start(text: str, pos: int) -> bool:
     return bool(_SENTENCE_END.search(text[max(0, pos - 4) : pos]))
 
 
+def _ordinary(word: str, common: frozenset[str]) -> bool:
+    """A word the bank uses in lower case; a hyphenated one when each of its parts is
+    ("Training-serving" at the start of a sentence, "training-serving" elsewhere)."""
+    parts = [p for p in word.casefold().split("-") if p]
+    return bool(parts) and all(p in common for p in parts)
+
+
 def _spans(text: str, common: frozenset[str]) -> list[tuple[int, int]]:
     """Start and end offsets of the terms in ``text``, left to right, not overlapping."""
     spans: list[tuple[int, int]] = []
@@ -116,7 +124,7 @@ def _spans(text: str, common: frozenset[str]) -> list[tuple[int, int]]:
         if (
             _sentence_start(text, toks[start].start())
             and not _is_technical(toks[start].group())
-            and toks[start].group().casefold() in common
+            and _ordinary(toks[start].group(), common)
         ):
             start += 1
         if start <= j:
