@@ -106,3 +106,25 @@ def test_sentence_initial_hyphenated_ordinary_word_reads_as_elsewhere() -> None:
     # a hyphenated word with a part the bank never uses in lower case is still a term
     (out,) = mask(["Kubeflow-native pipelines run here."], common).texts
     assert out.startswith("[T1]")
+
+
+def test_a_term_is_masked_at_a_sentence_start_too_and_connectors_join_names_only() -> None:
+    common = common_words(["an edge model runs in the region with the registry"])
+    stem = "The team exports an Edge model from Vertex AI.\n\nWhich?"
+    opts = ["Edge models export to TF Lite.", "Deploy in europe-west4 with Model Registry."]
+    m = mask([stem, *opts], common)
+    tok = {v: k for k, v in m.terms.items()}
+    assert m.texts[1].startswith(tok["Edge"] + " models")  # same token as in the stem
+    assert m.texts[0].startswith("The team")  # an ordinary word never masked stays
+    assert "europe-west4" in tok and "Model Registry" in tok
+    assert f"{tok['europe-west4']} with {tok['Model Registry']}" in m.texts[2]
+
+
+def test_code_keywords_and_option_labels_do_not_mask_sentence_starts() -> None:
+    common = common_words(["create a model and compare a run; the team uses it"])
+    stem = "Trees (A) and a deep ensemble (B) are compared. A team runs `CREATE MODEL` in SQL."
+    opts = ["Create a remote model over a connection", "A run per seed"]
+    m = mask([stem, *opts], common)
+    assert m.texts[1].startswith("Create a remote model")
+    assert m.texts[2].startswith("A run per seed")
+    assert "CREATE" not in m.texts[0]

@@ -80,8 +80,14 @@ def _ordinary(word: str, common: frozenset[str]) -> bool:
     return bool(parts) and all(p in common for p in parts)
 
 
-def _spans(text: str, common: frozenset[str]) -> list[tuple[int, int]]:
-    """Start and end offsets of the terms in ``text``, left to right, not overlapping."""
+def _spans(
+    text: str, common: frozenset[str], terms: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
+    """Start and end offsets of the terms in ``text``, left to right, not overlapping.
+
+    ``terms``: single capitalised words masked in the prose elsewhere in the item; one of them
+    at the start of a sentence stays a term even when it is also an ordinary word ("Edge
+    models ..." when "an Edge model" was masked)."""
     spans: list[tuple[int, int]] = []
     protected = [m.span() for m in _CHOOSE.finditer(text)]
     code = [m.span() for m in _CODE.finditer(text)]
@@ -112,7 +118,9 @@ def _spans(text: str, common: frozenset[str]) -> list[tuple[int, int]]:
             if (_is_cap(nxt) or _is_technical(nxt)) and nxt not in KEEP:
                 j += 1
                 continue
-            if nxt in CONNECTORS and j + 2 < len(toks):
+            # connectors join capitalised words only ("Cloud Storage for Firebase"), not a
+            # technical token to a name ("europe-west4 with Model Registry" is two terms)
+            if nxt in CONNECTORS and j + 2 < len(toks) and _is_cap(toks[j].group()):
                 after = toks[j + 2].group()
                 gap2 = text[toks[j + 1].end() : toks[j + 2].start()]
                 if gap2 == " " and _is_cap(after) and after not in KEEP:
@@ -125,6 +133,7 @@ def _spans(text: str, common: frozenset[str]) -> list[tuple[int, int]]:
             _sentence_start(text, toks[start].start())
             and not _is_technical(toks[start].group())
             and _ordinary(toks[start].group(), common)
+            and toks[start].group() not in terms
         ):
             start += 1
         if start <= j:
@@ -132,6 +141,16 @@ def _spans(text: str, common: frozenset[str]) -> list[tuple[int, int]]:
         i = j + 1
     spans.sort()
     return spans
+
+
+def _prose_words(text: str, spans: list[tuple[int, int]]) -> Iterable[str]:
+    """The one-word terms among ``spans`` outside code spans, as written ("Edge", not a code
+    keyword such as ``CREATE`` or an option label such as "(A)")."""
+    code = [m.span() for m in _CODE.finditer(text)]
+    for a, b in spans:
+        w = text[a:b]
+        if len(w) >= 3 and _TOKEN.fullmatch(w) and not any(s <= a < e for s, e in code):
+            yield w
 
 
 def _norm(term: str) -> str:
@@ -144,12 +163,15 @@ def mask(texts: Sequence[str], common: Iterable[str] = ()) -> Masked:
     ``common``: lower-case words that are ordinary English in this bank (a capitalised one at the
     start of a sentence is then left alone)."""
     common_set = frozenset(common)
+    # first pass: the terms found anywhere, so that a sentence-initial word masked elsewhere in
+    # the item is masked everywhere (the same term gets the same treatment in every text)
+    found = frozenset(w for t in texts for w in _prose_words(t, _spans(t, common_set)))
     tokens: dict[str, str] = {}
     out: list[str] = []
     for text in texts:
         parts: list[str] = []
         pos = 0
-        for a, b in _spans(text, common_set):
+        for a, b in _spans(text, common_set, found):
             if a < pos:
                 continue
             key = _norm(text[a:b])
@@ -160,7 +182,7 @@ def mask(texts: Sequence[str], common: Iterable[str] = ()) -> Masked:
         out.append("".join(parts))
     first_seen: dict[str, str] = {}
     for text in texts:
-        for a, b in _spans(text, common_set):
+        for a, b in _spans(text, common_set, found):
             first_seen.setdefault(tokens[_norm(text[a:b])], " ".join(text[a:b].split()))
     return Masked(tuple(out), dict(sorted(first_seen.items(), key=lambda kv: int(kv[0][2:-1]))))
 
