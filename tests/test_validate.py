@@ -204,7 +204,7 @@ def test_yml_extension_flagged(tmp_bank: TmpBank) -> None:
 
 
 def test_paths_restrict_report_but_bank_wide_checks_see_all(tmp_bank: TmpBank) -> None:
-    a = tmp_bank.write(item_data("PMLE-0001"))
+    a = tmp_bank.write(item_data("PMLE-0001", enemies=["PMLE-0002"]))
     d = item_data("PMLE-0002", enemies=["PMLE-0001"])
     d["options"][0]["correct"] = True
     b = tmp_bank.write(d)
@@ -276,3 +276,18 @@ def test_cli_exit_codes_and_formats(tmp_bank: TmpBank) -> None:
     assert gh.startswith("::error file=") and "line=" in gh and "title=V102" in gh
     assert run("validate", "--bank", str(tmp_bank.root / "missing")).exit_code == 2
     assert run("validate", "--format", "xml").exit_code == 2
+
+
+def test_one_sided_enemy_is_a_warning_on_the_listing_item(tmp_bank: TmpBank) -> None:
+    a = item_data("PMLE-0001")
+    a["enemies"] = ["PMLE-0002"]
+    tmp_bank.write(a)
+    tmp_bank.write(item_data("PMLE-0002"), tmp_bank.folder("1.1.1") / "PMLE-0002.yaml")
+    report = validate_bank(tmp_bank.root)
+    (diag,) = report.diagnostics
+    assert (Path(diag.path).stem, diag.code, str(diag.severity)) == ("PMLE-0001", "V203", "warning")
+    assert "PMLE-0002" in diag.message and report.ok
+    b = item_data("PMLE-0002")
+    b["enemies"] = ["PMLE-0001"]
+    tmp_bank.write(b, tmp_bank.folder("1.1.1") / "PMLE-0002.yaml")
+    assert validate_bank(tmp_bank.root).diagnostics == ()

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Severity
 from ..yamlio import YamlDocument
 from . import CheckContext, at, check
 
@@ -64,4 +64,22 @@ def enemies_exist(entries: Sequence[Entry], ctx: CheckContext) -> Iterator[Diagn
                     ("enemies", i),
                     "V202",
                     f"enemy '{enemy}' is not an item of the bank; fix the id or remove it",
+                )
+
+
+@check("V203", "enemies.mutual", "bank")
+def enemies_mutual(entries: Sequence[Entry], ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Enemies are listed on both items (a warning: assembly keeps a pair apart when either
+    side lists it, but an author revising the other item should see the link too)."""
+    listed = {item.id: set(item.enemies) for item, _ in entries}
+    for item, doc in entries:
+        for i, enemy in enumerate(item.enemies):
+            if enemy != item.id and enemy in listed and item.id not in listed[enemy]:
+                yield at(
+                    doc,
+                    ("enemies", i),
+                    "V203",
+                    f"'{enemy}' does not list '{item.id}' among its enemies; add it there so"
+                    " the link shows on both items",
+                    severity=Severity.WARNING,
                 )
