@@ -122,9 +122,18 @@ def test_a_term_is_masked_at_a_sentence_start_too_and_connectors_join_names_only
 
 def test_code_keywords_and_option_labels_do_not_mask_sentence_starts() -> None:
     common = common_words(["create a model and compare a run; the team uses it"])
-    stem = "Trees (A) and a deep ensemble (B) are compared. A team runs `CREATE MODEL` in SQL."
+    # `Create` in code and the one-letter label "A" are masked where they stand, but neither
+    # makes the ordinary sentence-initial words "Create" and "A" terms elsewhere
+    stem = "Compare model A with model B. The team runs `Create` in SQL."
     opts = ["Create a remote model over a connection", "A run per seed"]
     m = mask([stem, *opts], common)
     assert m.texts[1].startswith("Create a remote model")
     assert m.texts[2].startswith("A run per seed")
-    assert "CREATE" not in m.texts[0]
+    assert "`Create`" not in m.texts[0]
+
+
+def test_hyphenated_names_stay_terms_at_a_line_start() -> None:
+    common = common_words(["a speech to text model and the text of each call"])
+    stem = "The team transcribes calls with either version of the\nSpeech-to-Text API."
+    (out,) = mask([stem], common).texts
+    assert "Speech" not in out and "Text" not in out

@@ -126,6 +126,26 @@ def test_explain_points_at_the_cue() -> None:
     assert picked([2.0, 1.0, 0.0], 2) == ([0, 1], [])
 
 
+def test_explain_multiple_select_tie_draws_the_rest() -> None:
+    from toolkit.probes import explain_item
+
+    data = item_data()
+    data["type"] = "multiple_select"
+    data["select"] = 2
+    data["stem"] = "Which two settings? (Choose two.)"
+    texts = ["aaaa aaaa", "bb", "cc", "dd", "eeeeeeeeee eeee"]
+    data["options"] = [
+        {"id": "ABCDE"[n], "text": t, "correct": n in (1, 4), "rationale": "Because."}
+        for n, t in enumerate(texts)
+    ]
+    item = Item.from_dict(data)
+    tw01 = {p.code: p for p in explain_item(item)}["TW01"]
+    assert tw01.sure == ("A", "E") and tw01.tied == () and tw01.draw == 0  # no tie
+    tw02 = {p.code: p for p in explain_item(item)}["TW02"]
+    assert tw02.sure == () and tw02.tied == ("B", "C", "D") and tw02.draw == 2
+    assert tw02.hit == 0.0  # the key E is not among the tied shortest
+
+
 def test_probe_explain_cli(tmp_bank: TmpBank) -> None:
     populated_bank(tmp_bank, per_domain=1)
     from toolkit.bank import load_bank
@@ -139,5 +159,22 @@ def test_probe_explain_cli(tmp_bank: TmpBank) -> None:
     data = json.loads(res.output)[first]
     assert set(data["probes"]) == set(PROBES.by_code()) and data["key"]
     assert all(0.0 <= p["hit"] <= 1.0 for p in data["probes"].values())
+    assert all(p["draw"] >= 0 for p in data["probes"].values())
     res = CliRunner().invoke(cli, ["probe", "--bank", root, "--explain", "PMLE-9999"])
-    assert res.exit_code == 2 and "no such item" in res.output
+    assert res.exit_code == 2 and "no item 'PMLE-9999'" in res.output
+    res = CliRunner().invoke(cli, ["probe", "--bank", root, "--explain", first, "--items"])
+    assert res.exit_code == 2 and "without --items" in res.output
+    res = CliRunner().invoke(cli, ["probe", "--bank", root, "--status", "bogus"])
+    assert res.exit_code == 2 and "bogus" in res.output
+
+
+def test_probe_explain_names_the_echo_words(tmp_bank: TmpBank) -> None:
+    data = item_data("PMLE-0001")
+    data["stem"] = "Calls arrive as audio streams from the phone system.\n\nWhich setup?"
+    data["options"][3]["text"] = "Restart the stream every few minutes of audio"
+    tmp_bank.write(data)
+    res = CliRunner().invoke(
+        cli, ["probe", "--bank", str(tmp_bank.root), "--explain", "PMLE-0001", "--format", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["PMLE-0001"]["unique_echo"] == {"D": ["audio"]}

@@ -285,8 +285,11 @@ def test_one_sided_enemy_is_a_warning_on_the_listing_item(tmp_bank: TmpBank) -> 
     tmp_bank.write(item_data("PMLE-0002"), tmp_bank.folder("1.1.1") / "PMLE-0002.yaml")
     report = validate_bank(tmp_bank.root)
     (diag,) = report.diagnostics
-    assert (Path(diag.path).stem, diag.code, str(diag.severity)) == ("PMLE-0001", "V203", "warning")
-    assert "PMLE-0002" in diag.message and report.ok
+    # reported on the item that lacks the link (the file to fix), at its id (no enemies key)
+    assert (Path(diag.path).stem, diag.code, str(diag.severity)) == ("PMLE-0002", "V203", "warning")
+    assert "PMLE-0001" in diag.message and report.ok and diag.line == 1
+    only_b = validate_bank(tmp_bank.root, [tmp_bank.folder("1.1.1") / "PMLE-0002.yaml"])
+    assert [d.code for d in only_b.diagnostics] == ["V203"]
     b = item_data("PMLE-0002")
     b["enemies"] = ["PMLE-0001"]
     tmp_bank.write(b, tmp_bank.folder("1.1.1") / "PMLE-0002.yaml")

@@ -17,9 +17,14 @@ A term is found by its form, not from a product list (lists go stale with every 
   of a hyphenated word (``host-to-GPU``); "28-day", "on-demand" and "12,000" stay readable;
 - a run of capitalised words (``Vertex AI Model Monitoring``, ``Cloud Storage``, ``Pub/Sub``),
   joined by ``/`` or lower-case connectors such as "for" inside the run;
-- a single capitalised word, except at the start of a sentence when the word also occurs in lower
-  case in ``common`` (the words the bank uses in lower case: "The", "Which", "Each" stay; a
-  hyphenated word stays when each part does, so "Training-serving skew" reads as in the stem).
+- a single capitalised word, except at the start of a sentence (or line) when the word also
+  occurs in lower case in ``common`` (the words the bank uses in lower case: "The", "Which",
+  "Each" stay; a hyphenated word stays when each part does and no part after a hyphen is
+  capitalised, so "Training-serving skew" reads as in the stem while "Speech-to-Text" is a
+  term), and unless the same word is masked elsewhere in the item's prose ("Edge models" at a
+  sentence start when "an Edge model" was masked);
+- lower-case connectors join capitalised words only ("Cloud Storage for Firebase" is one term,
+  "europe-west4 with Model Registry" two).
 
 Emphasis words of stems (NOT, EXCEPT, ...) and the "(Choose two.)" instruction stay readable.
 The heuristic masks some general words too (a capitalised "Kubernetes" and "Python" alike): the
@@ -76,6 +81,8 @@ def _sentence_start(text: str, pos: int) -> bool:
 def _ordinary(word: str, common: frozenset[str]) -> bool:
     """A word the bank uses in lower case; a hyphenated one when each of its parts is
     ("Training-serving" at the start of a sentence, "training-serving" elsewhere)."""
+    if any(p[:1].isupper() for p in word.split("-")[1:]):
+        return False  # "Speech-to-Text": a capital after a hyphen marks a name
     parts = [p for p in word.casefold().split("-") if p]
     return bool(parts) and all(p in common for p in parts)
 

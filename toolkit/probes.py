@@ -87,6 +87,15 @@ def unique_echo(item: Item) -> list[float]:
     return [float(len(w)) for w in unique_echoes(item)]
 
 
+def _units(codes: Sequence[str] | None) -> list[Probe]:
+    """The probes of ``codes`` (all registered probes when None or empty)."""
+    return [PROBES.get(c) for c in codes] if codes else list(PROBES.by_code().values())
+
+
+def _key(item: Item) -> list[int]:
+    return [n for n, o in enumerate(item.options) if o.correct]
+
+
 def hit_probability(scores: Sequence[float], keys: Iterable[int], k: int) -> float:
     """Probability that picking the ``k`` highest scores (ties broken at random) picks exactly
     the options ``keys``."""
@@ -111,7 +120,7 @@ def picked(scores: Sequence[float], k: int) -> tuple[list[int], list[int]]:
     above = [i for i, s in enumerate(scores) if s > cut]
     tied = [i for i, s in enumerate(scores) if s == cut]
     if len(above) + len(tied) == k:
-        return above + tied, []
+        return sorted(above + tied), []
     return above, tied
 
 
@@ -153,16 +162,15 @@ class ProbeResult:
 def run_probes(items: Iterable[Item], codes: Sequence[str] | None = None) -> list[ProbeResult]:
     """Every probe (or those of ``codes``) over ``items`` (retired items left out), per type."""
     live = [i for i in items if i.status != Status.RETIRED and i.key]
-    units = [PROBES.get(c) for c in codes] if codes else list(PROBES.by_code().values())
     out = []
-    for unit in units:
+    for unit in _units(codes):
         for typ in (ItemType.MULTIPLE_CHOICE, ItemType.MULTIPLE_SELECT):
             group = [i for i in live if i.type == typ]
             if not group:
                 continue
             hits = 0.0
             for it in group:
-                key = [n for n, o in enumerate(it.options) if o.correct]
+                key = _key(it)
                 hits += hit_probability(unit.func(it), key, len(key))
             out.append(
                 ProbeResult(
@@ -180,9 +188,8 @@ def run_probes(items: Iterable[Item], codes: Sequence[str] | None = None) -> lis
 
 def item_hits(item: Item, codes: Sequence[str] | None = None) -> dict[str, float]:
     """For one item, the probability that each probe finds its key."""
-    key = [n for n, o in enumerate(item.options) if o.correct]
-    units = [PROBES.get(c) for c in codes] if codes else list(PROBES.by_code().values())
-    return {u.code: hit_probability(u.func(item), key, len(key)) for u in units}
+    key = _key(item)
+    return {u.code: hit_probability(u.func(item), key, len(key)) for u in _units(codes)}
 
 
 @dataclass(frozen=True)
@@ -194,7 +201,9 @@ class ProbePick:
     sure: tuple[str, ...]
     """Option ids the probe takes whatever the tie-break."""
     tied: tuple[str, ...]
-    """Option ids tied at the cut; the probe takes the rest of its picks from these at random."""
+    """Option ids tied at the cut; the probe takes ``draw`` of them at random."""
+    draw: int
+    """How many options the probe draws from ``tied`` (0 when there is no tie)."""
     hit: float
     """Probability that the probe's pick is exactly the key."""
 
@@ -203,12 +212,11 @@ def explain_item(item: Item, codes: Sequence[str] | None = None) -> list[ProbePi
     """Per probe, which options it picks in ``item`` and how likely that is the key: the view an
     author needs to see where a cue points (a probe that reliably picks a distractor is a cue
     too, because candidates learn to avoid what it points at)."""
-    key = [n for n, o in enumerate(item.options) if o.correct]
+    key = _key(item)
     k = len(key) or 1
-    units = [PROBES.get(c) for c in codes] if codes else list(PROBES.by_code().values())
     ids = [o.id for o in item.options]
     out = []
-    for u in units:
+    for u in _units(codes):
         scores = u.func(item)
         sure, tied = picked(scores, k)
         out.append(
@@ -217,6 +225,7 @@ def explain_item(item: Item, codes: Sequence[str] | None = None) -> list[ProbePi
                 u.name,
                 tuple(ids[i] for i in sure),
                 tuple(ids[i] for i in tied),
+                k - len(sure) if tied else 0,
                 hit_probability(scores, key, len(key)),
             )
         )

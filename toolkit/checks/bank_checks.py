@@ -70,16 +70,21 @@ def enemies_exist(entries: Sequence[Entry], ctx: CheckContext) -> Iterator[Diagn
 @check("V203", "enemies.mutual", "bank")
 def enemies_mutual(entries: Sequence[Entry], ctx: CheckContext) -> Iterator[Diagnostic]:
     """Enemies are listed on both items (a warning: assembly keeps a pair apart when either
-    side lists it, but an author revising the other item should see the link too)."""
-    listed = {item.id: set(item.enemies) for item, _ in entries}
-    for item, doc in entries:
-        for i, enemy in enumerate(item.enemies):
-            if enemy != item.id and enemy in listed and item.id not in listed[enemy]:
+    side lists it, but an author revising the other item should see the link too). It is
+    reported on the item that lacks the link, the file to fix."""
+    docs = {item.id: (item, doc) for item, doc in entries}
+    for item, _ in entries:
+        for enemy in item.enemies:
+            if enemy == item.id or enemy not in docs:
+                continue  # V202
+            other, doc = docs[enemy]
+            if item.id not in other.enemies:
                 yield at(
                     doc,
-                    ("enemies", i),
+                    ("enemies",) if other.enemies else ("id",),
                     "V203",
-                    f"'{enemy}' does not list '{item.id}' among its enemies; add it there so"
-                    " the link shows on both items",
+                    f"'{item.id}' lists this item as an enemy, but this item does not list"
+                    f" '{item.id}'; add it to `enemies` here so the link shows on both items",
+                    key=True,
                     severity=Severity.WARNING,
                 )

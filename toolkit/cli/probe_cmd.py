@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from ..table import render_table
-from .common import bank_option, emit, format_option, load_report, out_option
+from ..vocab import Status
+from .common import QbankUsageError, bank_option, emit, format_option, load_report, out_option
+
+if TYPE_CHECKING:
+    from ..bank.model import Item
 
 
 @click.command("probe")
 @bank_option
 @click.option("--select", "codes", multiple=True, metavar="CODE", help="Only these probes.")
-@click.option("--status", multiple=True, help="Only items of these statuses (repeatable).")
+@click.option(
+    "--status",
+    multiple=True,
+    type=click.Choice([s.value for s in Status]),
+    help="Only items of these statuses (repeatable).",
+)
 @click.option(
     "--items",
     "per_item",
@@ -26,7 +37,7 @@ from .common import bank_option, emit, format_option, load_report, out_option
     multiple=True,
     metavar="ID",
     help="For these items (repeatable): which option each probe picks, and the stem words that "
-    "only one option repeats (the unique-echo cue to remove).",
+    "only one option repeats (the unique-echo cue to remove). Shows keys: staff only.",
 )
 @format_option(["table", "json"], default="table")
 @out_option
@@ -51,16 +62,23 @@ def probe(
     for c in codes:
         if c not in known:
             hint = did_you_mean(c, list(known))
-            raise click.UsageError(f"--select {c}: no such probe{hint}")
+            raise QbankUsageError(f"--select {c}: no such probe{hint}")
+    if explain_ids and (per_item or status):
+        raise QbankUsageError(
+            "--explain names its items itself; use it without --items and --status"
+        )
     bank = load_report(bank_dir, note_invalid=True).bank
     items = [i for i in bank.items if not status or i.status in status]
     if explain_ids:
-        by_id = {i.id: i for i in bank.items}
         for item_id in explain_ids:
-            if item_id not in by_id:
-                hint = did_you_mean(item_id, list(by_id))
-                raise click.UsageError(f"--explain {item_id}: no such item in {bank_dir}{hint}")
-        emit(_explain([by_id[i] for i in explain_ids], list(codes) or None, fmt), out)
+            if item_id not in bank.by_id:
+                raise QbankUsageError(
+                    f"--explain: no item {item_id!r} in {bank_dir}"
+                    f"{did_you_mean(item_id, bank.by_id)} (files with validation errors are"
+                    " left out; run `qbank validate`)"
+                )
+        chosen = [bank.by_id[i] for i in dict.fromkeys(explain_ids)]
+        emit(_explain(chosen, list(codes) or None, fmt), out)
         return
     if per_item:
         hits = {i.id: item_hits(i, list(codes) or None) for i in items}
@@ -110,7 +128,7 @@ def probe(
     emit(table + "\n", out)
 
 
-def _explain(items: list, codes: list[str] | None, fmt: str) -> str:  # type: ignore[type-arg]
+def _explain(items: Sequence[Item], codes: list[str] | None, fmt: str) -> str:
     """Render :func:`toolkit.probes.explain_item` and the unique stem echoes of ``items``."""
     from ..probes import explain_item, unique_echoes
 
@@ -120,7 +138,13 @@ def _explain(items: list, codes: list[str] | None, fmt: str) -> str:  # type: ig
         data[it.id] = {
             "key": [o.id for o in it.options if o.correct],
             "probes": {
-                p.code: {"name": p.name, "picks": list(p.sure), "tied": list(p.tied), "hit": p.hit}
+                p.code: {
+                    "name": p.name,
+                    "picks": list(p.sure),
+                    "tied": list(p.tied),
+                    "draw": p.draw,
+                    "hit": p.hit,
+                }
                 for p in explain_item(it, codes)
             },
             "unique_echo": echoes,
@@ -135,13 +159,13 @@ def _explain(items: list, codes: list[str] | None, fmt: str) -> str:  # type: ig
                 p["name"],
                 " + ".join(
                     [" ".join(p["picks"])] * bool(p["picks"])
-                    + [f"one of {'/'.join(p['tied'])}"] * bool(p["tied"])
+                    + [f"{p['draw']} of {'/'.join(p['tied'])}"] * bool(p["tied"])
                 ),
                 f"{p['hit']:.2f}",
             )
             for code, p in d["probes"].items()
         ]
-        head = f"{item_id} (key {', '.join(d['key'])})"
+        head = f"{item_id} (key {', '.join(d['key'])})" if d["key"] else f"{item_id} (no key)"
         table = render_table(["probe", "name", "picks", "finds key"], rows, align="lllr")
         echo = "; ".join(f"{o}: {', '.join(w)}" for o, w in d["unique_echo"].items())
         parts.append(f"{head}\n{table}\nstem words only one option repeats: {echo or 'none'}\n")
