@@ -173,12 +173,13 @@ def mask(texts: Sequence[str], common: Iterable[str] = ()) -> Masked:
     # first pass: the terms found anywhere, so that a sentence-initial word masked elsewhere in
     # the item is masked everywhere (the same term gets the same treatment in every text)
     found = frozenset(w for t in texts for w in _prose_words(t, _spans(t, common_set)))
+    spans = [_spans(text, common_set, found) for text in texts]
     tokens: dict[str, str] = {}
     out: list[str] = []
-    for text in texts:
+    for text, text_spans in zip(texts, spans, strict=True):
         parts: list[str] = []
         pos = 0
-        for a, b in _spans(text, common_set, found):
+        for a, b in text_spans:
             if a < pos:
                 continue
             key = _norm(text[a:b])
@@ -188,8 +189,8 @@ def mask(texts: Sequence[str], common: Iterable[str] = ()) -> Masked:
         parts.append(text[pos:])
         out.append("".join(parts))
     first_seen: dict[str, str] = {}
-    for text in texts:
-        for a, b in _spans(text, common_set, found):
+    for text, text_spans in zip(texts, spans, strict=True):
+        for a, b in text_spans:
             first_seen.setdefault(tokens[_norm(text[a:b])], " ".join(text[a:b].split()))
     return Masked(tuple(out), dict(sorted(first_seen.items(), key=lambda kv: int(kv[0][2:-1]))))
 

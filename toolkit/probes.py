@@ -102,11 +102,9 @@ def hit_probability(scores: Sequence[float], keys: Iterable[int], k: int) -> flo
     keys = set(keys)
     if len(keys) != k or not 0 < k <= len(scores):
         return 0.0
-    cut = sorted(scores, reverse=True)[k - 1]
-    above = {i for i, s in enumerate(scores) if s > cut}
-    tied = {i for i, s in enumerate(scores) if s == cut}
-    need = k - len(above)
-    if not above <= keys or not keys - above <= tied or len(keys - above) != need:
+    sure, tied = map(set, picked(scores, k))
+    need = k - len(sure)
+    if not sure <= keys or not keys - sure <= tied or len(keys - sure) != need:
         return 0.0
     return 1.0 / comb(len(tied), need)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -68,7 +68,6 @@ def probe(
             "--explain names its items itself; use it without --items and --status"
         )
     bank = load_report(bank_dir, note_invalid=True).bank
-    items = [i for i in bank.items if not status or i.status in status]
     if explain_ids:
         for item_id in explain_ids:
             if item_id not in bank.by_id:
@@ -80,6 +79,7 @@ def probe(
         chosen = [bank.by_id[i] for i in dict.fromkeys(explain_ids)]
         emit(_explain(chosen, list(codes) or None, fmt), out)
         return
+    items = [i for i in bank.items if not status or i.status in status]
     if per_item:
         hits = {i.id: item_hits(i, list(codes) or None) for i in items}
         if fmt == "json":
@@ -128,6 +128,16 @@ def probe(
     emit(table + "\n", out)
 
 
+def _picks_text(p: Mapping[str, Any]) -> str:
+    """ "A C", "2 of B/C/D" or "A + 1 of C/D": what one probe takes."""
+    parts = []
+    if p["picks"]:
+        parts.append(" ".join(p["picks"]))
+    if p["tied"]:
+        parts.append(f"{p['draw']} of {'/'.join(p['tied'])}")
+    return " + ".join(parts)
+
+
 def _explain(items: Sequence[Item], codes: list[str] | None, fmt: str) -> str:
     """Render :func:`toolkit.probes.explain_item` and the unique stem echoes of ``items``."""
     from ..probes import explain_item, unique_echoes
@@ -154,16 +164,7 @@ def _explain(items: Sequence[Item], codes: list[str] | None, fmt: str) -> str:
     parts = []
     for item_id, d in data.items():
         rows = [
-            (
-                code,
-                p["name"],
-                " + ".join(
-                    [" ".join(p["picks"])] * bool(p["picks"])
-                    + [f"{p['draw']} of {'/'.join(p['tied'])}"] * bool(p["tied"])
-                ),
-                f"{p['hit']:.2f}",
-            )
-            for code, p in d["probes"].items()
+            (code, p["name"], _picks_text(p), f"{p['hit']:.2f}") for code, p in d["probes"].items()
         ]
         head = f"{item_id} (key {', '.join(d['key'])})" if d["key"] else f"{item_id} (no key)"
         table = render_table(["probe", "name", "picks", "finds key"], rows, align="lllr")
